@@ -76,8 +76,8 @@ func ExampleBuilder_AddBER() {
 	b := tlv.NewBuilder(nil)
 	b.AddBER(tlv.TagProactiveCommand, func(b *tlv.Builder) {
 		b.AddComprehension(tlv.CTagCommandDetails, true, []byte{0x01, 0x03, 0x00}) // POLL INTERVAL
-		b.AddComprehension(tlv.CTagDeviceIdentities, true, []byte{0x81, 0x82})    // UICC → terminal
-		b.AddComprehension(tlv.CTagDuration, true, []byte{0x01, 0x1E})            // 30 seconds
+		b.AddComprehension(tlv.CTagDeviceIdentities, true, []byte{0x81, 0x82})     // UICC → terminal
+		b.AddComprehension(tlv.CTagDuration, true, []byte{0x01, 0x1E})             // 30 seconds
 	})
 	out, err := b.Bytes()
 	fmt.Printf("% X %v\n", out, err)

@@ -25,9 +25,9 @@ func TestTagFields(t *testing.T) {
 		{0xDFFF7F, true, 3, ClassPrivate, false, 0x3FFF, "DFFF7F (private primitive 16383)"},
 		{0x00, false, 1, ClassUniversal, false, 0, ""},
 		{0xFF, false, 1, ClassPrivate, true, 31, ""},
-		{0x1F, false, 1, ClassUniversal, false, 31, ""},      // announces more bytes
-		{0x9F1E, false, 2, ClassContextSpecific, false, 30, ""}, // number < 31 in long form
-		{0x9F80, false, 2, ClassContextSpecific, false, 0, ""},  // b8 set on the last byte
+		{0x1F, false, 1, ClassUniversal, false, 31, ""},          // announces more bytes
+		{0x9F1E, false, 2, ClassContextSpecific, false, 30, ""},  // number < 31 in long form
+		{0x9F80, false, 2, ClassContextSpecific, false, 0, ""},   // b8 set on the last byte
 		{0x9F8001, false, 3, ClassContextSpecific, false, 1, ""}, // leading zero group
 		{0x9F8181, false, 3, ClassContextSpecific, false, 129, ""},
 		{0x62_82, false, 2, ClassApplication, true, 0x02, ""}, // first byte does not announce a second
