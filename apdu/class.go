@@ -17,6 +17,8 @@ const (
 	ClassGSM                            // 'A0': 3GPP TS 51.011 SIM commands
 )
 
+// String names the kind as ETSI TS 102 221 §10.1.1 does: "interindustry",
+// "proprietary", "GSM" or "invalid".
 func (k ClassKind) String() string {
 	switch k {
 	case ClassInterindustry:
