@@ -16,6 +16,12 @@ const (
 	F5                       // f5: anonymity key AK
 	F5Star                   // f5*: resynchronisation anonymity key AK*
 
+	// SQNConcealed says the sqn given to Compute is SQN ⊕ AK as carried in
+	// AUTN: the algorithm computes AK = f5 first and feeds SQN = sqn ⊕ AK to
+	// f1 and f1*, as the USIM does (TS 33.102 §6.3.3), sharing one TEMP
+	// block in Milenage.
+	SQNConcealed
+
 	// FuncsVector is what an authentication vector needs (f1..f5).
 	FuncsVector = F1 | F2 | F3 | F4 | F5
 	// FuncsAll selects every function.
@@ -41,7 +47,8 @@ type Output struct {
 // with either.
 //
 // Compute evaluates the functions in fns for rand; sqn and amf are the
-// inputs of f1 and f1* and are ignored by the others. It must not allocate,
+// inputs of f1 and f1* and are ignored by the others. With SQNConcealed in
+// fns, sqn is SQN ⊕ AK and AK is computed (and returned) as with F5. It must not allocate,
 // must be safe for concurrent use and must not retain its arguments.
 type Algorithm interface {
 	Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) Output

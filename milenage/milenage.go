@@ -136,20 +136,22 @@ func (m *Milenage) out(temp u128, i int) u128 {
 // and OUT5 (f5* = bits 0..47) as needed.
 func (m *Milenage) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	temp := m.enc(load(rand[:]).xor(m.opc))
+	if fns&(F2|F5|SQNConcealed) != 0 {
+		out2 := m.out(temp, 2)
+		binary.BigEndian.PutUint64(o.RES.b[:8], out2.lo)
+		o.RES.n = 8
+		putAK(&o.AK, out2.hi)
+		if fns&SQNConcealed != 0 {
+			sqn ^= SQN(out2.hi >> 16)
+		}
+	}
 	if fns&(F1|F1Star) != 0 {
 		half := uint64(sqn&MaxSQN)<<16 | uint64(amf)
 		in1 := u128{half, half}
 		out1 := m.enc(temp.xor(in1.xor(m.opc).rot(m.r[0])).xor(m.c[0])).xor(m.opc)
 		binary.BigEndian.PutUint64(o.MACA[:], out1.hi)
 		binary.BigEndian.PutUint64(o.MACS[:], out1.lo)
-	}
-	if fns&(F2|F5) != 0 {
-		out2 := m.out(temp, 2)
-		binary.BigEndian.PutUint64(o.RES.b[:8], out2.lo)
-		o.RES.n = 8
-		putAK(&o.AK, out2.hi)
 	}
 	if fns&F3 != 0 {
 		m.out(temp, 3).put(o.CK[:])
@@ -160,6 +162,7 @@ func (m *Milenage) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 	if fns&F5Star != 0 {
 		putAK(&o.AKStar, m.out(temp, 5).hi)
 	}
+	m.mu.Unlock()
 	return o
 }
 

@@ -18,15 +18,14 @@ type Vector struct {
 // NewVector computes the authentication vector for RAND, SQN and AMF
 // (TS 33.102 §6.3.2): MAC = f1(SQN ‖ RAND ‖ AMF), XRES = f2, CK = f3,
 // IK = f4, AK = f5 and AUTN = SQN ⊕ AK ‖ AMF ‖ MAC. It does not allocate.
-func NewVector(alg Algorithm, rand RAND, sqn SQN, amf AMF) Vector {
+func NewVector(alg Algorithm, rand RAND, sqn SQN, amf AMF) (v Vector) {
 	o := alg.Compute(rand, sqn, amf, FuncsVector)
-	return Vector{
-		RAND: rand,
-		XRES: o.RES,
-		CK:   o.CK,
-		IK:   o.IK,
-		AUTN: NewAUTN(sqn, o.AK, amf, o.MACA),
-	}
+	v.RAND = rand
+	v.XRES = o.RES
+	v.CK = o.CK
+	v.IK = o.IK
+	v.AUTN = NewAUTN(sqn, o.AK, amf, o.MACA)
+	return v
 }
 
 // Triplet converts the quintet to a GSM triplet's SRES and Kc with c2 and c3

@@ -79,7 +79,7 @@ func (s SQN) put(b *[6]byte) {
 
 func sqnFrom(b []byte) SQN {
 	_ = b[5]
-	return SQN(b[0])<<40 | SQN(b[1])<<32 | SQN(b[2])<<24 | SQN(b[3])<<16 | SQN(b[4])<<8 | SQN(b[5])
+	return SQN(binary.BigEndian.Uint16(b))<<32 | SQN(binary.BigEndian.Uint32(b[2:]))
 }
 
 // ParseSQN decodes a 6-byte big-endian sequence number.
@@ -120,14 +120,11 @@ func (a AK) sqn() SQN { return sqnFrom(a[:]) }
 type AUTN [16]byte
 
 // NewAUTN assembles AUTN from its parts (TS 33.102 §6.3.2).
-func NewAUTN(sqn SQN, ak AK, amf AMF, mac MAC) AUTN {
-	var a AUTN
-	x := (sqn ^ ak.sqn()) & MaxSQN
-	var s [6]byte
-	x.put(&s)
-	copy(a[:6], s[:])
-	binary.BigEndian.PutUint16(a[6:8], uint16(amf))
-	copy(a[8:], mac[:])
+func NewAUTN(sqn SQN, ak AK, amf AMF, mac MAC) (a AUTN) {
+	a[0], a[1], a[2] = byte(sqn>>40)^ak[0], byte(sqn>>32)^ak[1], byte(sqn>>24)^ak[2]
+	a[3], a[4], a[5] = byte(sqn>>16)^ak[3], byte(sqn>>8)^ak[4], byte(sqn)^ak[5]
+	a[6], a[7] = byte(amf>>8), byte(amf)
+	*(*MAC)(a[8:]) = mac
 	return a
 }
 

@@ -99,9 +99,8 @@ func (a *Answer) AppendResponse(dst []byte, withKc bool) []byte {
 // it (SQNState.Append) before sending the response. It does not allocate.
 func (p Policy) Authenticate(alg Algorithm, st *SQNState, rand RAND, autn AUTN) (Answer, error) {
 	var a Answer
-	ak := alg.Compute(rand, 0, 0, F2|F5)
-	sqn := autn.ConcealedSQN() ^ ak.AK.sqn()
-	o := alg.Compute(rand, sqn, autn.AMF(), F1|F3|F4)
+	o := alg.Compute(rand, autn.ConcealedSQN(), autn.AMF(), SQNConcealed|F1|F2|F3|F4)
+	sqn := autn.ConcealedSQN() ^ o.AK.sqn()
 	mac := autn.MAC()
 	if subtle.ConstantTimeCompare(o.MACA[:], mac[:]) != 1 {
 		a.Result = ResultMACFailure
@@ -130,7 +129,7 @@ func (p Policy) Authenticate(alg Algorithm, st *SQNState, rand RAND, autn AUTN) 
 	}
 	st.seq[ind] = seq
 	a.Result = ResultSuccess
-	a.RES, a.CK, a.IK = ak.RES, o.CK, o.IK
+	a.RES, a.CK, a.IK = o.RES, o.CK, o.IK
 	a.Kc = C3(o.CK, o.IK)
 	return a, nil
 }

@@ -39,6 +39,13 @@ func (x *XOR) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 	for i := range xd {
 		xd[i] = x.k[i] ^ rand[i]
 	}
+	if fns&(F5|F5Star|SQNConcealed) != 0 {
+		copy(o.AK[:], xd[3:9])
+		o.AKStar = o.AK
+		if fns&SQNConcealed != 0 {
+			sqn ^= o.AK.sqn()
+		}
+	}
 	if fns&(F1|F1Star) != 0 {
 		cd := uint64(sqn&MaxSQN)<<16 | uint64(amf)
 		binary.BigEndian.PutUint64(o.MACA[:], binary.BigEndian.Uint64(xd[:8])^cd)
@@ -55,10 +62,6 @@ func (x *XOR) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 	if fns&F4 != 0 {
 		copy(o.IK[:14], xd[2:])
 		copy(o.IK[14:], xd[:2])
-	}
-	if fns&(F5|F5Star) != 0 {
-		copy(o.AK[:], xd[3:9])
-		o.AKStar = o.AK
 	}
 	return o
 }
