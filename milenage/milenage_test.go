@@ -196,3 +196,23 @@ func TestServingNetworkName(t *testing.T) {
 		}
 	}
 }
+
+func TestMilenageIsSafeForConcurrentUse(t *testing.T) {
+	m, rand := usimFixture(t)
+	want := NewVector(m, rand, 1234, 0x8000)
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			ok := true
+			for range 500 {
+				ok = ok && NewVector(m, rand, 1234, 0x8000) == want
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Fatal("concurrent vectors differ")
+		}
+	}
+}

@@ -214,14 +214,17 @@ func TestDifferentialOsmoAucGenXOR(t *testing.T) {
 	bin := requireOsmoAucGen(t)
 	const n = 50
 	r := rand.New(rand.NewPCG(34108, 8))
-	runPool(n, 4, func(i int) {
-		var k Key
-		var rnd RAND
-		for j := range k {
-			k[j], rnd[j] = byte(r.Uint32()), byte(r.Uint32())
+	cases := make([]osmoCase, n)
+	for i := range cases {
+		c := &cases[i]
+		for j := range c.k {
+			c.k[j], c.rand[j] = byte(r.Uint32()), byte(r.Uint32())
 		}
-		sqn := SQN(32 + r.Uint64N(uint64(MaxSQN)-128))
-		amf := AMF(r.Uint32())
+		c.sqn = SQN(32 + r.Uint64N(uint64(MaxSQN)-128))
+		c.amf = AMF(r.Uint32())
+	}
+	runPool(n, 4, func(i int) {
+		k, rnd, sqn, amf := cases[i].k, cases[i].rand, cases[i].sqn, cases[i].amf
 		got, err := osmo(bin, "-3", "-a", "XOR", "-k", hex.EncodeToString(k[:]), "-r", rnd.String(),
 			"-s", strconv.FormatUint(uint64(sqn)+32, 10), "-f", amf.String())
 		if err != nil {
