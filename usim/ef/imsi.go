@@ -110,8 +110,11 @@ func ParseIMSI(b []byte) (IMSI, error) {
 		n += 2
 	}
 	// A final 'F' nibble is the filler of an even digit count.
-	if n > 0 && buf[n-1] == 0xF {
+	if buf[n-1] == 0xF {
 		n--
+	}
+	if n < 6 {
+		return IMSI{}, malformed(f, "imsi", 1, "digit count "+strconv.Itoa(n)+" below 6")
 	}
 	for k := 0; k < n; k++ {
 		if buf[k] > 9 {
