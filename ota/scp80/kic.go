@@ -9,14 +9,14 @@ type Algorithm uint8
 // Algorithms of TS 102 225 §5.1.2 / §5.1.3.1. AES keys are 16, 24 or 32
 // octets; the key itself tells which (TS 102 225 §5.1.2 note).
 const (
-	AlgImplicit Algorithm = iota // known implicitly by both entities (the key set says)
-	AlgDES                       // single DES (8-octet key), CBC
-	Alg3DES2                     // triple DES, two keys (16 octets), outer CBC
-	Alg3DES3                     // triple DES, three keys (24 octets), outer CBC
-	AlgAES                       // AES-CBC for ciphering, AES-CMAC for CC
-	AlgDESECB                    // DES in ECB mode (KIc only; not supported)
-	AlgProprietary               // proprietary implementation (not supported)
-	AlgReserved                  // a reserved coding (not supported)
+	AlgImplicit    Algorithm = iota // known implicitly by both entities (the key set says)
+	AlgDES                          // single DES (8-octet key), CBC
+	Alg3DES2                        // triple DES, two keys (16 octets), outer CBC
+	Alg3DES3                        // triple DES, three keys (24 octets), outer CBC
+	AlgAES                          // AES-CBC for ciphering, AES-CMAC for CC
+	AlgDESECB                       // DES in ECB mode (KIc only; not supported)
+	AlgProprietary                  // proprietary implementation (not supported)
+	AlgReserved                     // a reserved coding (not supported)
 )
 
 func (a Algorithm) String() string {

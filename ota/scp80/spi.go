@@ -13,10 +13,10 @@ type Integrity uint8
 
 // Integrity choices, TS 102 225 §5.1.1.
 const (
-	NoIntegrity        Integrity = 0 // no RC, CC or DS
-	RedundancyCheck    Integrity = 1 // RC
-	CryptoChecksum     Integrity = 2 // CC
-	DigitalSignature   Integrity = 3 // DS (not supported by this package)
+	NoIntegrity      Integrity = 0 // no RC, CC or DS
+	RedundancyCheck  Integrity = 1 // RC
+	CryptoChecksum   Integrity = 2 // CC
+	DigitalSignature Integrity = 3 // DS (not supported by this package)
 )
 
 func (i Integrity) String() string {
@@ -36,10 +36,10 @@ type CounterMode uint8
 
 // Counter modes, TS 102 225 §5.1.1.
 const (
-	NoCounter          CounterMode = 0 // no counter available
-	CounterNoCheck     CounterMode = 1 // counter available; no replay or sequence checking
-	CounterHigher      CounterMode = 2 // process only if counter is higher than the RE's
-	CounterOneHigher   CounterMode = 3 // process only if counter is one higher than the RE's
+	NoCounter        CounterMode = 0 // no counter available
+	CounterNoCheck   CounterMode = 1 // counter available; no replay or sequence checking
+	CounterHigher    CounterMode = 2 // process only if counter is higher than the RE's
+	CounterOneHigher CounterMode = 3 // process only if counter is one higher than the RE's
 )
 
 func (m CounterMode) String() string {

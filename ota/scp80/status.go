@@ -12,19 +12,19 @@ type Status byte
 
 // Response status codes, TS 102 225 §5.1.2.
 const (
-	StatusOK                    Status = 0x00 // PoR OK
-	StatusRCCCDSFailed          Status = 0x01 // RC/CC/DS failed
-	StatusCounterLow            Status = 0x02 // CNTR low
-	StatusCounterHigh           Status = 0x03 // CNTR high
-	StatusCounterBlocked        Status = 0x04 // CNTR blocked
-	StatusCipheringError        Status = 0x05 // ciphering error
-	StatusUnidentifiedSecurity  Status = 0x06 // unidentified security error
-	StatusInsufficientMemory    Status = 0x07 // insufficient memory to process incoming message
-	StatusMoreTime              Status = 0x08 // this status code "more time" should be used if the RE needs more time
-	StatusTARUnknown            Status = 0x09 // TAR unknown
-	StatusInsufficientSecurity  Status = 0x0A // insufficient security level
-	StatusDataBySMSSubmit       Status = 0x0B // actual response data to be sent using SMS-SUBMIT (TS 31.115)
-	statusFirstReserved         Status = 0x0C
+	StatusOK                   Status = 0x00 // PoR OK
+	StatusRCCCDSFailed         Status = 0x01 // RC/CC/DS failed
+	StatusCounterLow           Status = 0x02 // CNTR low
+	StatusCounterHigh          Status = 0x03 // CNTR high
+	StatusCounterBlocked       Status = 0x04 // CNTR blocked
+	StatusCipheringError       Status = 0x05 // ciphering error
+	StatusUnidentifiedSecurity Status = 0x06 // unidentified security error
+	StatusInsufficientMemory   Status = 0x07 // insufficient memory to process incoming message
+	StatusMoreTime             Status = 0x08 // this status code "more time" should be used if the RE needs more time
+	StatusTARUnknown           Status = 0x09 // TAR unknown
+	StatusInsufficientSecurity Status = 0x0A // insufficient security level
+	StatusDataBySMSSubmit      Status = 0x0B // actual response data to be sent using SMS-SUBMIT (TS 31.115)
+	statusFirstReserved        Status = 0x0C
 )
 
 var statusNames = [...]string{
