@@ -16,6 +16,7 @@ type checker struct {
 	crc  CRC
 	c    *Cipher
 	n    int    // octets in c.buf
+	run  bool   // the MAC chain in c.x has been started
 	r32  uint32 // running CRC-32
 	r16  uint16 // running CRC-16
 }
@@ -53,7 +54,6 @@ func newChecker(kind Integrity, kid KID, keys Keys) (checker, error) {
 			return k, err
 		}
 		k.c = c
-		clear(c.x[:])
 	default:
 		return k, fail(StatusRCCCDSFailed, ErrUnsupported, "SPI", 2, "digital signature is not supported")
 	}
@@ -72,6 +72,12 @@ func (k *checker) write(p []byte) {
 	case CryptoChecksum:
 		c := k.c
 		bs := c.bs
+		if !k.run {
+			// Start the chain only now: the same Cipher may have served
+			// for deciphering in between (KIc and KID keys may be one).
+			clear(c.x[:])
+			k.run = true
+		}
 		for len(p) > 0 {
 			if k.n == bs {
 				// A full block is held and more data follows: chain it.
@@ -100,27 +106,37 @@ func (k *checker) sum(dst []byte) []byte {
 		v := k.r32
 		return append(dst, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
 	case CryptoChecksum:
-		c := k.c
-		bs := c.bs
-		if c.alg == AlgAES {
-			if k.n == bs {
-				subtleXOR(c.buf[:bs], c.k1[:])
-			} else {
-				c.buf[k.n] = 0x80
-				clear(c.buf[k.n+1 : bs])
-				subtleXOR(c.buf[:bs], c.k2[:])
-			}
-		} else if k.n < bs {
-			clear(c.buf[k.n:bs])
-		}
-		subtleXOR(c.x[:bs], c.buf[:bs])
-		c.b.Encrypt(c.x[:bs], c.x[:bs])
-		dst = append(dst, c.x[:ccLen]...)
-		clear(c.x[:])
-		clear(c.buf[:])
+		dst = append(dst, k.final()[:ccLen]...)
+		clear(k.c.x[:])
+		clear(k.c.buf[:])
 		return dst
 	}
 	return dst
+}
+
+// final completes the MAC and returns the whole last block (in c.x):
+// CBC-MAC over zero padding for DES/3DES, CMAC (SP 800-38B §6.2) for AES.
+func (k *checker) final() []byte {
+	c := k.c
+	bs := c.bs
+	if !k.run {
+		clear(c.x[:])
+		k.run = true
+	}
+	if c.alg == AlgAES {
+		if k.n == bs {
+			subtleXOR(c.buf[:bs], c.k1[:])
+		} else {
+			c.buf[k.n] = 0x80
+			clear(c.buf[k.n+1 : bs])
+			subtleXOR(c.buf[:bs], c.k2[:])
+		}
+	} else if k.n < bs {
+		clear(c.buf[k.n:bs])
+	}
+	subtleXOR(c.x[:bs], c.buf[:bs])
+	c.b.Encrypt(c.x[:bs], c.x[:bs])
+	return c.x[:bs]
 }
 
 // verify compares the computed sum with got in constant time.

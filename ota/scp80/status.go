@@ -40,7 +40,8 @@ func (s Status) String() string {
 	return "reserved status " + hexs([]byte{byte(s)})
 }
 
-func (s Status) Error() string { return "scp80: PoR status " + s.String() }
+// Error is String, so that a Status prints the same as value and as error.
+func (s Status) Error() string { return s.String() }
 
 // Error says what was wrong with a packet, where, and which PoR status
 // reports it.
