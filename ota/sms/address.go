@@ -98,8 +98,9 @@ func (a Address) String() string {
 	return p + a.Digits + " (TON " + a.TON.String() + ", NPI " + a.NPI.String() + ")"
 }
 
-// toa returns the Type-of-Address octet: bit 7 set, TON, NPI.
-func (a Address) toa() byte { return 0x80 | byte(a.TON&7)<<4 | byte(a.NPI&0x0f) }
+// TOA returns the Type-of-Address octet, TS 23.040 §9.1.2.5: bit 7 set,
+// TON in bits 6..4, NPI in bits 3..0.
+func (a Address) TOA() byte { return 0x80 | byte(a.TON&7)<<4 | byte(a.NPI&0x0f) }
 
 func digitNibble(c byte) (byte, bool) {
 	switch {
@@ -129,7 +130,7 @@ func AppendAddress(dst []byte, a Address) ([]byte, error) {
 			return dst, errAt(ErrLength, "Address-Value", -1, "alphanumeric address longer than 10 octets")
 		}
 		// Length counts useful semi-octets of the packed 7-bit value.
-		dst = append(dst, byte(2*len(a.Alpha)), a.toa())
+		dst = append(dst, byte(2*len(a.Alpha)), a.TOA())
 		return append(dst, a.Alpha...), nil
 	}
 	if len(a.Digits) > maxAddressDigits {
@@ -143,8 +144,51 @@ func AppendAddress(dst []byte, a Address) ([]byte, error) {
 	if a.NPI > 15 || a.TON > 7 {
 		return dst, errAt(ErrInvalid, "Type-of-Address", -1, "TON or NPI out of range")
 	}
-	dst = append(dst, byte(len(a.Digits)), a.toa())
+	dst = append(dst, byte(len(a.Digits)), a.TOA())
 	return appendSemiOctets(dst, a.Digits), nil
+}
+
+// AppendSemiOctets appends digits (0-9 * # a b c) as BCD semi-octets, low
+// nibble first, with an F filler when their number is odd: the
+// Address-Value of TS 23.040 §9.1.2.5 and the dialling number of an
+// ADDRESS data object, TS 102 223 §8.1.
+func AppendSemiOctets(dst []byte, digits string) ([]byte, error) {
+	for i := 0; i < len(digits); i++ {
+		if _, ok := digitNibble(digits[i]); !ok {
+			return dst, errAt(ErrInvalid, "semi-octets", -1, "digit "+strconvQuote(digits[i])+" is not a semi-octet")
+		}
+	}
+	return appendSemiOctets(dst, digits), nil
+}
+
+// ParseSemiOctets decodes BCD semi-octets, low nibble first; an F is
+// allowed only as the very last semi-octet (the filler).
+func ParseSemiOctets(v []byte) (string, error) {
+	n := 2 * len(v)
+	if n > 0 && v[len(v)-1]>>4 == 0xF {
+		n--
+	}
+	return parseDigits(v, n)
+}
+
+// parseDigits reads n semi-octets of v; an odd n needs the F filler.
+func parseDigits(v []byte, n int) (string, error) {
+	var sb strings.Builder
+	sb.Grow(n)
+	for i := 0; i < n; i++ {
+		nib := v[i/2] & 0x0f
+		if i%2 == 1 {
+			nib = v[i/2] >> 4
+		}
+		if nib == 0xF {
+			return "", errAt(ErrInvalid, "semi-octets", i/2, "filler F inside the useful semi-octets")
+		}
+		sb.WriteByte(nibbleDigits[nib])
+	}
+	if n%2 == 1 && v[n/2]>>4 != 0xF {
+		return "", errAt(ErrInvalid, "semi-octets", n/2, "odd length without F filler")
+	}
+	return sb.String(), nil
 }
 
 func appendSemiOctets(dst []byte, digits string) []byte {
@@ -184,22 +228,11 @@ func ParseAddress(b []byte) (Address, int, error) {
 		a.Alpha = v
 		return a, 2 + octets, nil
 	}
-	var sb strings.Builder
-	sb.Grow(n)
-	for i := 0; i < n; i++ {
-		nib := v[i/2] & 0x0f
-		if i%2 == 1 {
-			nib = v[i/2] >> 4
-		}
-		if nib == 0xF {
-			return Address{}, 0, errAt(ErrInvalid, "Address-Value", 2+i/2, "filler F inside the useful semi-octets")
-		}
-		sb.WriteByte(nibbleDigits[nib])
+	digits, err := parseDigits(v, n)
+	if err != nil {
+		return Address{}, 0, shift(err, 2, "")
 	}
-	if n%2 == 1 && v[octets-1]>>4 != 0xF {
-		return Address{}, 0, errAt(ErrInvalid, "Address-Value", 2+octets-1, "odd length without F filler")
-	}
-	a.Digits = sb.String()
+	a.Digits = digits
 	return a, 2 + octets, nil
 }
 
