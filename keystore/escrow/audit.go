@@ -43,9 +43,9 @@ type AuditEntry struct {
 	Seq      uint64 // position in the log, from 1
 	Time     time.Time
 	Event    Event
-	Refused  bool   // the request was refused; Reason says why
-	ICCID    ICCID  // empty for EventRegister
-	Index    int    // pair index, -1 if none
+	Refused  bool       // the request was refused; Reason says why
+	ICCID    ICCID      // empty for EventRegister
+	Index    int        // pair index, -1 if none
 	Operator OperatorID // the requesting operator (for a switch: the reporting owner)
 	To       OperatorID // for a switch: the new owner
 	Reason   string
