@@ -152,6 +152,9 @@ func (a ATR) String() string {
 	}
 	if k > 0 {
 		sb.WriteString("; historical bytes " + hexSpaced(a.Historical))
+		if h, err := ParseHistorical(a.Historical); err == nil {
+			sb.WriteString(" [" + h.String() + "]")
+		}
 	}
 	if a.TCKRequired() {
 		sb.WriteString("; TCK=" + hex2(raw[len(raw)-1]) + " (correct checksum)")
