@@ -96,7 +96,7 @@ func FuzzParseHistorical(f *testing.F) {
 			}
 			return
 		}
-		if h.Category != CategoryCompact && h.Category != CategoryCompactStatus {
+		if len(in) == 0 || (h.Category != CategoryCompact && h.Category != CategoryCompactStatus) {
 			_ = h.String()
 			return
 		}
