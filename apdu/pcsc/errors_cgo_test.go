@@ -50,3 +50,14 @@ func TestConnectRefusesUnknownProtocol(t *testing.T) {
 		}
 	}
 }
+
+func TestShortCommandsAreRefusedBeforeTheReader(t *testing.T) {
+	// A zero Card has no PC/SC handle: reaching SCardTransmit would fail
+	// differently (or, in the scard bindings, panic on an empty command).
+	var c Card
+	for _, cmd := range [][]byte{nil, {}, {0x00}, {0x00, 0xA4, 0x00}} {
+		if _, err := c.Transmit(nil, cmd); !errors.Is(err, ErrShortCommand) {
+			t.Errorf("Transmit(%X): err = %v, want ErrShortCommand", cmd, err)
+		}
+	}
+}
