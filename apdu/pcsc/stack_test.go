@@ -13,6 +13,7 @@ import (
 
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/apdu/pcsc"
+	"github.com/uiccsim/uiccsim/apdu/t0"
 	"github.com/uiccsim/uiccsim/apdu/vpcd"
 	"github.com/uiccsim/uiccsim/internal/pcsctest"
 	"github.com/uiccsim/uiccsim/internal/systest"
@@ -32,12 +33,14 @@ func mustHex(s string) []byte {
 
 // echoCard is a tiny deterministic card: SELECT (A4) answers 9000, INS EE
 // echoes its command data with 9000, INS E0 answers Ne bytes counting up
-// from 00 with 9000, any other INS answers 6D00. It counts power events and
-// commands.
+// from 00 with 9000, INS E6 behaves as a T=0 card does with a case-4
+// command (answers 61xx and hands its data back through GET RESPONSE), any
+// other INS answers 6D00. It counts power events and commands.
 type echoCard struct {
 	mu                    sync.Mutex
 	cold, warm, off, cmds int
 	last                  []byte
+	pending               []byte
 }
 
 func (c *echoCard) Transmit(dst, cmd []byte) ([]byte, error) {
@@ -54,6 +57,14 @@ func (c *echoCard) Transmit(dst, cmd []byte) ([]byte, error) {
 		return apdu.AppendResponse(dst, nil, apdu.SWOK), nil
 	case 0xEE:
 		return apdu.AppendResponse(dst, cm.Data, apdu.SWOK), nil
+	case 0xE6:
+		c.pending = append(c.pending[:0], cm.Data...)
+		return append(dst, 0x61, byte(len(c.pending))), nil
+	case 0xC0:
+		n := min(cm.Ne, len(c.pending))
+		dst = append(dst, c.pending[:n]...)
+		c.pending = c.pending[n:]
+		return append(dst, 0x90, 0x00), nil
 	case 0xE0:
 		for i := 0; i < cm.Ne; i++ {
 			dst = append(dst, byte(i))
@@ -180,6 +191,20 @@ func TestThroughPCSCD(t *testing.T) {
 		}
 	})
 
+	t.Run("t0 over apdu/pcsc follows 61xx with GET RESPONSE", func(t *testing.T) {
+		before := card.counts().cmds
+		got, err := t0.New(c).Transmit(nil, mustHex("80E6000004CAFEF00D00"))
+		if err != nil || !bytes.Equal(got, mustHex("CAFEF00D9000")) {
+			t.Fatalf("t0 Transmit = %X, %v", got, err)
+		}
+		card.mu.Lock()
+		last := append([]byte(nil), card.last...)
+		card.mu.Unlock()
+		if n := card.counts().cmds - before; n != 2 || !bytes.Equal(last, mustHex("00C0000004")) {
+			t.Fatalf("card saw %d commands ending with %X, want the case-3 command then 00C0000004", n, last)
+		}
+	})
+
 	t.Run("opensc-tool reaches the same card", func(t *testing.T) {
 		tool := systest.LookPath(t, "opensc-tool")
 		for _, ex := range []struct{ cmd, data, sw string }{
@@ -236,19 +261,24 @@ func openscTool(t *testing.T, tool, reader, cmdHex string) (data, sw string) {
 	return "", ""
 }
 
-func benchRoundTrip(b *testing.B, opts ...vpcd.Option) {
+func benchRoundTrip(b *testing.B, wrapT0 bool, opts ...vpcd.Option) {
 	reader := pcsctest.Serve(b, &echoCard{}, opts...)
 	c, err := pcsc.Dial(reader, pcsc.Any)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { c.Close() })
+	var tr apdu.Transport = c
 	cmd := mustHex("80EE000004CAFEF00D")
+	if wrapT0 {
+		tr = t0.New(c)
+		cmd = mustHex("80E6000004CAFEF00D00") // two exchanges: 6104, GET RESPONSE
+	}
 	buf := make([]byte, 0, 64)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r, err := c.Transmit(buf[:0], cmd)
+		r, err := tr.Transmit(buf[:0], cmd)
 		if err != nil || len(r) != 6 {
 			b.Fatalf("Transmit = %X, %v", r, err)
 		}
@@ -256,10 +286,13 @@ func benchRoundTrip(b *testing.B, opts ...vpcd.Option) {
 }
 
 // BenchmarkRoundTripPCSCD measures one APDU from apdu/pcsc through pcscd
-// and vpcd to a card served by apdu/vpcd and back.
+// and vpcd to a card served by apdu/vpcd and back, with and without
+// TCP_QUICKACK on the card's socket, and a case-4 command through apdu/t0
+// (command + GET RESPONSE: two round trips).
 func BenchmarkRoundTripPCSCD(b *testing.B) {
-	b.Run("quickack", func(b *testing.B) { benchRoundTrip(b) })
-	b.Run("no-quickack", func(b *testing.B) { benchRoundTrip(b, vpcd.WithQuickAck(false)) })
+	b.Run("quickack", func(b *testing.B) { benchRoundTrip(b, false) })
+	b.Run("no-quickack", func(b *testing.B) { benchRoundTrip(b, false, vpcd.WithQuickAck(false)) })
+	b.Run("t0-quickack", func(b *testing.B) { benchRoundTrip(b, true) })
 }
 
 func ExampleDial() {
