@@ -162,7 +162,9 @@ func TestServerAnswersVPCD(t *testing.T) {
 		{name: "reset answers nothing", payload: []byte{0x02}},
 		{name: "unknown control byte answers nothing", payload: []byte{0x03}},
 		{name: "power off answers nothing", payload: []byte{0x00}},
-		{name: "get ATR after power off powers the card on", payload: []byte{0x04}, want: testATR},
+		{name: "get ATR after power off answers the ATR without powering on", payload: []byte{0x04}, want: testATR},
+		{name: "power on after power off", payload: []byte{0x01}},
+		{name: "get ATR after power on", payload: []byte{0x04}, want: testATR},
 	}
 	for _, st := range steps {
 		send(t, c, st.payload...)
@@ -173,9 +175,26 @@ func TestServerAnswersVPCD(t *testing.T) {
 			t.Fatalf("%s: answer %X, want %X", st.name, got, st.want)
 		}
 	}
-	// Every control message was handled before the final get ATR's answer.
+	// Every control message was handled before the final get ATR's answer:
+	// two power-ons, one reset, one power off; get ATR polls reset nothing.
 	if cold, warm, off := card.counts(); cold != 2 || warm != 1 || off != 1 {
 		t.Fatalf("cold=%d warm=%d off=%d, want 2 1 1", cold, warm, off)
+	}
+}
+
+func TestFirstGetATRPowersTheCardOn(t *testing.T) {
+	v := newFakeVPCD(t)
+	card := &testCard{}
+	startServer(t, card, WithAddr(v.ln.Addr().String()))
+	c := v.accept()
+	for i := 0; i < 3; i++ { // vpcd's presence polls
+		send(t, c, 0x04)
+		if got := recv(t, c); !bytes.Equal(got, testATR) {
+			t.Fatalf("poll %d: ATR %X", i, got)
+		}
+	}
+	if cold, warm, off := card.counts(); cold != 1 || warm != 0 || off != 0 {
+		t.Fatalf("cold=%d warm=%d off=%d after three polls, want one power-on", cold, warm, off)
 	}
 }
 

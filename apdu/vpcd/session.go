@@ -90,7 +90,8 @@ func (s *session) control(c Control) (frame []byte, answer bool) {
 				s.logf("vpcd: power off: %v", err)
 			}
 		}
-		s.atr = s.atr[:0]
+		// The ATR is kept: vpcd polls presence with get ATR, also while
+		// the card is unpowered, and that poll must not power it on.
 		return nil, false
 	case PowerOn, Reset:
 		atr, err := s.card.Reset(c == PowerOn)
@@ -103,8 +104,9 @@ func (s *session) control(c Control) (frame []byte, answer bool) {
 		return nil, false
 	case GetATR:
 		if len(s.atr) == 0 {
-			// vpcd asks for the ATR before any power-on when it first
-			// polls the slot: power the card on to have one.
+			// vpcd polls presence with get ATR from the moment the card
+			// connects, before any power-on: power the card on once to
+			// learn its ATR.
 			atr, err := s.card.Reset(true)
 			if err != nil {
 				s.logf("vpcd: power on for get ATR: %v", err)
