@@ -12,9 +12,11 @@ import (
 // okCard answers every command with 9000.
 type okCard struct{}
 
-func (okCard) Transmit(dst, _ []byte) ([]byte, error) { return apdu.AppendResponse(dst, nil, apdu.SWOK), nil }
-func (okCard) Reset(bool) ([]byte, error)             { return []byte{0x3B, 0x00}, nil }
-func (okCard) Close() error                           { return nil }
+func (okCard) Transmit(dst, _ []byte) ([]byte, error) {
+	return apdu.AppendResponse(dst, nil, apdu.SWOK), nil
+}
+func (okCard) Reset(bool) ([]byte, error) { return []byte{0x3B, 0x00}, nil }
+func (okCard) Close() error               { return nil }
 
 func ExampleServe() {
 	// A stand-in for vpcd: in real use pcscd's vpcd driver listens on
