@@ -86,13 +86,13 @@ func (a *Answer) AppendResponse(dst []byte, withKc bool) []byte {
 // array scheme). It computes AK = f5(RAND), recovers SQN = (SQN ⊕ AK) ⊕ AK,
 // and checks XMAC = f1(SQN ‖ RAND ‖ AMF) against the MAC of AUTN in constant
 // time; a mismatch answers ResultMACFailure with an error wrapping
-// ErrMACFailure. It then checks freshness in this order, refusing with
-// ResultSyncFailure (AUTS = SQN_MS ⊕ f5*(RAND) ‖ f1*(SQN_MS ‖ RAND ‖ 0000),
-// error wrapping ErrSyncFailure) when
+// ErrMACFailure. It then checks freshness, refusing with ResultSyncFailure
+// (AUTS = SQN_MS ⊕ f5*(RAND) ‖ f1*(SQN_MS ‖ RAND ‖ 0000), error wrapping
+// ErrSyncFailure and naming the rule) when any of these holds:
 //
+//   - SEQ ≤ SEQ_MS(IND) (Annex C.2.2),
 //   - SEQ - SEQ_MS > Δ (Annex C.2.1, SEQ_MS the highest SEQ in the array),
-//   - L is set and SEQ_MS - SEQ ≥ L (Annex C.2.2),
-//   - SEQ ≤ SEQ_MS(IND) (Annex C.2.2).
+//   - L is set and SEQ_MS - SEQ ≥ L (Annex C.2.2).
 //
 // Otherwise it sets SEQ_MS(IND) = SEQ and answers ResultSuccess with RES,
 // CK, IK and Kc = c3(CK, IK). st changes only on success, so a card persists
@@ -108,19 +108,26 @@ func (p Policy) Authenticate(alg Algorithm, st *SQNState, rand RAND, autn AUTN) 
 	}
 	scheme := st.Scheme()
 	seq, ind := scheme.SEQ(sqn), scheme.IND(sqn)
-	seqMS := st.highestSEQ()
 	delta := p.Delta
 	if delta == 0 {
 		delta = DefaultDelta
 	}
+	own := st.seq[ind]
 	var why string
 	switch {
-	case seq > seqMS && seq-seqMS > delta:
-		why = "SEQ - SEQ_MS exceeds Δ (TS 33.102 Annex C.2.1)"
-	case p.L != 0 && seqMS > seq && seqMS-seq >= p.L:
-		why = "SEQ_MS - SEQ reaches L (TS 33.102 Annex C.2.2)"
-	case seq <= st.seq[ind]:
+	case seq <= own:
 		why = "SEQ not above SEQ_MS(IND) (TS 33.102 Annex C.2.2)"
+	case seq-own <= delta && p.L == 0:
+		// SEQ_MS ≥ SEQ_MS(IND), so SEQ - SEQ_MS ≤ Δ too: no need to scan
+		// the array on the common path.
+	default:
+		seqMS := st.highestSEQ()
+		switch {
+		case seq > seqMS && seq-seqMS > delta:
+			why = "SEQ - SEQ_MS exceeds Δ (TS 33.102 Annex C.2.1)"
+		case p.L != 0 && seqMS > seq && seqMS-seq >= p.L:
+			why = "SEQ_MS - SEQ reaches L (TS 33.102 Annex C.2.2)"
+		}
 	}
 	if why != "" {
 		a.Result = ResultSyncFailure
