@@ -142,6 +142,7 @@ func (m *Milenage) output(i int) u128 { return load(m.buf[i][:]).xor(m.opc) }
 func (m *Milenage) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 	need1 := fns&(F1|F1Star) != 0
 	need2 := fns&(F2|F5|SQNConcealed) != 0
+	need5 := fns&(F5Star|SQNConcealedStar) != 0
 	m.mu.Lock()
 	load(rand[:]).xor(m.opc).put(m.buf[0][:])
 	m.encrypt(0)
@@ -157,10 +158,10 @@ func (m *Milenage) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 	if fns&F4 != 0 {
 		tx.rot(m.r[3]).xor(m.c[3]).put(m.buf[4][:])
 	}
-	if fns&F5Star != 0 {
+	if need5 {
 		tx.rot(m.r[4]).xor(m.c[4]).put(m.buf[5][:])
 	}
-	if need1 && fns&SQNConcealed == 0 {
+	if need1 && fns&(SQNConcealed|SQNConcealedStar) == 0 {
 		m.in1(temp, sqn, amf)
 	}
 	if need2 {
@@ -184,9 +185,16 @@ func (m *Milenage) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 		m.encrypt(4)
 		m.output(4).put(o.IK[:])
 	}
-	if fns&F5Star != 0 {
+	if need5 {
 		m.encrypt(5)
-		putAK(&o.AKStar, m.output(5).hi)
+		out5 := m.output(5)
+		putAK(&o.AKStar, out5.hi)
+		if fns&SQNConcealedStar != 0 {
+			sqn ^= SQN(out5.hi >> 16)
+			if need1 {
+				m.in1(temp, sqn, amf)
+			}
+		}
 	}
 	if need1 {
 		m.encrypt(1)

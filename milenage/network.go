@@ -38,10 +38,9 @@ func (v *Vector) Triplet() (SRES, Kc) { return C2(v.XRES), C3(v.CK, v.IK) }
 // constant time. rand is the RAND of the vector the USIM rejected. A MAC-S
 // that does not verify yields ErrInvalidAUTS.
 func VerifyAUTS(alg Algorithm, rand RAND, auts AUTS) (SQN, error) {
-	akStar := alg.Compute(rand, 0, 0, F5Star).AKStar
-	sqnMS := auts.ConcealedSQN() ^ akStar.sqn()
-	xmacS := alg.Compute(rand, sqnMS, AMFResync, F1Star).MACS
-	got := auts.MAC()
+	o := alg.Compute(rand, auts.ConcealedSQN(), AMFResync, SQNConcealedStar|F1Star)
+	sqnMS := auts.ConcealedSQN() ^ o.AKStar.sqn()
+	xmacS, got := o.MACS, auts.MAC()
 	if subtle.ConstantTimeCompare(xmacS[:], got[:]) != 1 {
 		return 0, fmt.Errorf("%w (TS 33.102 §6.3.5)", ErrInvalidAUTS)
 	}
