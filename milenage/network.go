@@ -52,7 +52,8 @@ func VerifyAUTS(alg Algorithm, rand RAND, auts AUTS) (SQN, error) {
 // osmo-auc-gen's default.
 const DefaultINDBits = 5
 
-// MaxINDBits is the longest IND this package supports (64 array entries).
+// MaxINDBits is the longest IND this package supports: 64 entries in the
+// USIM array of TS 33.102 Annex C.2.2.
 const MaxINDBits = 6
 
 // SQNScheme splits a sequence number into SEQ ‖ IND, IND being the low
@@ -61,7 +62,8 @@ type SQNScheme struct {
 	INDBits uint8
 }
 
-// DefaultSQNScheme uses DefaultINDBits.
+// DefaultSQNScheme splits SQN as SEQ ‖ IND with a 5-bit IND (TS 33.102
+// Annex C.1).
 var DefaultSQNScheme = SQNScheme{INDBits: DefaultINDBits}
 
 // SEQ returns the SEQ part of sqn (TS 33.102 Annex C.1).
