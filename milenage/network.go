@@ -96,3 +96,27 @@ func (s SQNScheme) Join(seq uint64, ind uint) (SQN, error) {
 func (s SQNScheme) Next(last SQN, ind uint) (SQN, error) {
 	return s.Join(s.SEQ(last)+1, ind)
 }
+
+// SQNGenerator is the HE/AuC sequence number counter of TS 33.102 Annex C.1:
+// SEQ is SEQ_HE, the last SEQ issued; each vector takes the next SEQ with the
+// IND of the serving node it is for. Persist SEQ together with the
+// subscriber.
+type SQNGenerator struct {
+	Scheme SQNScheme
+	SEQ    uint64
+}
+
+// Next issues SEQ_HE+1 ‖ ind and advances SEQ_HE; on error (IND out of
+// range, SEQ space exhausted) SEQ_HE is unchanged.
+func (g *SQNGenerator) Next(ind uint) (SQN, error) {
+	q, err := g.Scheme.Join(g.SEQ+1, ind)
+	if err == nil {
+		g.SEQ++
+	}
+	return q, err
+}
+
+// Resync resets SEQ_HE to the SEQ of the SQN_MS that VerifyAUTS recovered
+// (TS 33.102 §6.3.5: "the HE/AuC resets the value of its counter SQN_HE to
+// SQN_MS"), so the next vector is fresh for the USIM.
+func (g *SQNGenerator) Resync(sqnMS SQN) { g.SEQ = g.Scheme.SEQ(sqnMS) }
