@@ -3,6 +3,8 @@ package milenage
 import (
 	"crypto/subtle"
 	"fmt"
+
+	"github.com/uiccsim/uiccsim/apdu"
 )
 
 // DefaultDelta is the default Δ of TS 33.102 Annex C.2.1, the largest
@@ -80,6 +82,17 @@ func (a *Answer) AppendResponse(dst []byte, withKc bool) []byte {
 		dst = append(dst, a.AUTS[:]...)
 	}
 	return dst
+}
+
+// StatusWord is the status the card ends AUTHENTICATE with (TS 31.102
+// §7.1.2.1, §7.3; TS 102 221 §10.2.1.5): '9000' for success and for a
+// synchronisation failure (whose AUTS travels as data), '9862'
+// "authentication error, incorrect MAC" for a MAC failure.
+func (a *Answer) StatusWord() apdu.StatusWord {
+	if a.Result == ResultMACFailure {
+		return apdu.SWAuthIncorrectMAC
+	}
+	return apdu.SWOK
 }
 
 // Authenticate is the USIM side of AKA (TS 33.102 §6.3.3 with the Annex C.2

@@ -170,6 +170,14 @@ func TestTS35208AuthenticateResponseEncodings(t *testing.T) {
 		t.Fatalf("replay: %v, %v", a.Result, err)
 	}
 	eqHex(t, "sync failure response", a.AppendResponse(nil, true), v.Command.Sync.Data)
+	if a.StatusWord() != 0x9000 {
+		t.Errorf("sync failure SW %v, want 9000", a.StatusWord())
+	}
+	vec.AUTN[15] ^= 1
+	a, _ = Policy{}.Authenticate(m, &st, rand, vec.AUTN)
+	if a.StatusWord().Error() == "" || uint16(a.StatusWord()) != 0x9862 || len(a.AppendResponse(nil, true)) != 0 {
+		t.Errorf("MAC failure: SW %v, data % x; want 9862 and no data", a.StatusWord(), a.AppendResponse(nil, true))
+	}
 
 	sres, kc := GSM(m, rand)
 	eqHex(t, "GSM response", AppendGSMResponse(nil, sres, kc), v.Command.GSMReply.Data)
