@@ -52,7 +52,8 @@ type Output struct {
 // Compute evaluates the functions in fns for rand; sqn and amf are the
 // inputs of f1 and f1* and are ignored by the others. With SQNConcealed in
 // fns, sqn is SQN ⊕ AK and AK is computed (and returned) as with F5; with
-// SQNConcealedStar, sqn is SQN_MS ⊕ AK* and AK* is computed as with F5Star. It must not allocate,
+// SQNConcealedStar, sqn is SQN_MS ⊕ AK* and AK* is computed as with F5Star
+// (set at most one of the two). It must not allocate,
 // must be safe for concurrent use and must not retain its arguments.
 type Algorithm interface {
 	Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) Output
