@@ -61,6 +61,8 @@ type FS struct {
 	pinIdx   [256]int16
 	verified [256]bool
 	ch       [jc.MaxChannels]chanState
+	saved    chanState // channel state before the last Process, for Undo
+	savedCh  int
 }
 
 const cellPrefix = "fs."
@@ -357,6 +359,13 @@ func (f *FS) OpenChannel(ch, from int) {
 
 // CloseChannel forgets channel ch (jc.Base).
 func (f *FS) CloseChannel(ch int) { f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode} }
+
+// Undo restores channel ch to its state before the last Process (jc.Base).
+func (f *FS) Undo(ch int) {
+	if ch == f.savedCh {
+		f.ch[ch] = f.saved
+	}
+}
 
 // Current returns channel ch's current DF and EF (NoNode when none).
 func (f *FS) Current(ch int) (df, ef Node) { return f.ch[ch].df, f.ch[ch].ef }
