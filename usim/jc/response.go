@@ -24,7 +24,7 @@ func (rt *Runtime) shape(dst []byte, c *apdu.Command, data []byte, sw apdu.Statu
 		case len(data) == c.Ne, c.Ne == apdu.MaxShortNe && len(data) < c.Ne:
 			return apdu.AppendResponse(dst, data, sw)
 		case len(data) > apdu.MaxShortNe:
-			rt.keep(nil, data[c.Ne:], sw)
+			rt.keepRest(data[c.Ne:], sw)
 			return apdu.AppendResponse(dst, data[:c.Ne], moreSW(len(data)-c.Ne))
 		}
 		return appendSW(dst, apdu.StatusWord(0x6C00|len(data)&0xFF))
@@ -33,7 +33,7 @@ func (rt *Runtime) shape(dst []byte, c *apdu.Command, data []byte, sw apdu.Statu
 		return appendSW(dst, sw)
 	}
 	if len(data) > c.Ne {
-		rt.keep(nil, data[c.Ne:], sw)
+		rt.keepRest(data[c.Ne:], sw)
 		return apdu.AppendResponse(dst, data[:c.Ne], moreSW(len(data)-c.Ne))
 	}
 	return apdu.AppendResponse(dst, data, sw)
@@ -60,10 +60,23 @@ func (rt *Runtime) keep(dst, data []byte, sw apdu.StatusWord) []byte {
 	rt.pendOff = 0
 	rt.pendCh = rt.ctx.channel
 	rt.hasPend = true
-	if s1 := sw.SW1(); s1 == 0x62 || s1 == 0x63 {
-		return appendSW(dst, sw)
+	rt.pendSW = apdu.SWOK
+	switch s1 := sw.SW1(); {
+	case s1 == 0x62 || s1 == 0x63:
+		return appendSW(dst, sw) // the warning now, the data by GET RESPONSE
+	case sw != apdu.SWOK && s1 != 0x91:
+		rt.pendSW = sw // e.g. 9Exx: delivered with the data
 	}
 	return appendSW(dst, moreSW(len(data)))
+}
+
+// keepRest keeps the part of a response beyond Ne; the command's status
+// word (unless 9000/91xx) then ends the last GET RESPONSE.
+func (rt *Runtime) keepRest(data []byte, sw apdu.StatusWord) {
+	rt.keep(nil, data, sw)
+	if sw != apdu.SWOK && sw.SW1() != 0x91 {
+		rt.pendSW = sw
+	}
 }
 
 // moreSW is 61xx: xx more bytes available (00 for 256 or more).
@@ -77,7 +90,8 @@ func moreSW(n int) apdu.StatusWord {
 // getResponse is GET RESPONSE, ETSI TS 102 221 §11.1.13 / ISO/IEC 7816-4
 // §7.6.1: it returns up to Le bytes of the kept response; on T=0 an Le
 // other than 00 that exceeds what is left answers 6Cxx; what is still left
-// afterwards is announced by 61xx, the end by 9000 (or 91xx). Without Le
+// afterwards is announced by 61xx, the end by 9000 (or 91xx, or the
+// command's own 9xxx status word). Without Le
 // (case 1) no data may come back, so it announces the rest again (61xx).
 func (rt *Runtime) getResponse(dst []byte, c *apdu.Command) []byte {
 	if sw := rt.checkClass(c); sw != 0 {
@@ -113,5 +127,8 @@ func (rt *Runtime) getResponse(dst []byte, c *apdu.Command) []byte {
 		return appendSW(dst, moreSW(left))
 	}
 	rt.hasPend = false
+	if rt.pendSW != apdu.SWOK {
+		return appendSW(dst, rt.pendSW)
+	}
 	return appendSW(dst, rt.proactiveSW())
 }

@@ -78,6 +78,7 @@ type Runtime struct {
 	pend    []byte
 	pendOff int
 	pendCh  int
+	pendSW  apdu.StatusWord // status word ending the last GET RESPONSE
 	hasPend bool
 
 	proactive
