@@ -30,11 +30,11 @@ type vectors struct {
 		Resync                       struct{ AUTS string } `json:"resync_example"`
 	} `json:"sets"`
 	Ex struct {
-		Command3G struct{ APDU string } `json:"command_3g"`
-		WithKc    struct{ Data string } `json:"response_3g_success_with_Kc"`
-		WithoutKc struct{ Data string } `json:"response_3g_success_without_Kc"`
-		Sync      struct{ Data string } `json:"response_3g_sync_failure"`
-		MAC       struct{ SW string }   `json:"response_3g_mac_failure"`
+		Command3G  struct{ APDU string } `json:"command_3g"`
+		WithKc     struct{ Data string } `json:"response_3g_success_with_Kc"`
+		WithoutKc  struct{ Data string } `json:"response_3g_success_without_Kc"`
+		Sync       struct{ Data string } `json:"response_3g_sync_failure"`
+		MAC        struct{ SW string }   `json:"response_3g_mac_failure"`
 		CommandGSM struct{ APDU string } `json:"command_gsm"`
 		GSM        struct{ Data string } `json:"response_gsm_success"`
 	} `json:"authenticate_example"`
