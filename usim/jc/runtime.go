@@ -72,6 +72,7 @@ type Runtime struct {
 
 	powered bool
 	ctx     Context
+	cmd     apdu.Command // the command being processed (kept here so it never escapes)
 
 	// T=0 / T=1 pending response for GET RESPONSE.
 	pend    []byte
@@ -184,23 +185,24 @@ func (rt *Runtime) Transmit(dst, cmd []byte) ([]byte, error) {
 	if rt.st.Dead() {
 		return dst, ErrMute
 	}
-	c, err := apdu.ParseCommand(cmd)
-	if err != nil {
+	var err error
+	if rt.cmd, err = apdu.ParseCommand(cmd); err != nil {
 		return appendSW(dst, apdu.SWWrongLength), nil
 	}
+	c := &rt.cmd
 	if c.INS == insGetResponse {
-		return rt.getResponse(dst, &c), nil
+		return rt.getResponse(dst, c), nil
 	}
 	rt.hasPend = false
 	ctx := &rt.ctx
 	ctx.Out = ctx.Out[:0]
-	sw := rt.checkClass(&c)
+	sw := rt.checkClass(c)
 	if sw == 0 {
 		ctx.channel = c.Class().Channel()
 		if err := rt.st.Begin(); err != nil {
 			return dst, fmt.Errorf("%w: %w", ErrMute, err)
 		}
-		sw = statusOf(rt.dispatch(ctx, &c))
+		sw = statusOf(rt.dispatch(ctx, c))
 		if rt.st.Dead() {
 			rt.powered = false
 			return dst, ErrMute
@@ -218,7 +220,7 @@ func (rt *Runtime) Transmit(dst, cmd []byte) ([]byte, error) {
 	if sw == apdu.SWOK {
 		sw = rt.proactiveSW()
 	}
-	return rt.shape(dst, &c, data, sw), nil
+	return rt.shape(dst, c, data, sw), nil
 }
 
 // end commits the command's transaction on success and rolls it back
