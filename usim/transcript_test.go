@@ -7,6 +7,7 @@ import (
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/usim/client"
 	"github.com/uiccsim/uiccsim/usim/ef"
+	"github.com/uiccsim/uiccsim/usim/profile"
 )
 
 // t0 sends cmd as pySim-shell does on T=0 (../shared/notes/pc-sc-tool-startup.md):
@@ -188,5 +189,56 @@ func TestClientAgainstCard(t *testing.T) {
 	autn[15] ^= 1
 	if _, err := cl.Authenticate(rand, autn); !errorsIs(err, apdu.SWAuthIncorrectMAC) {
 		t.Errorf("MAC failure: %v", err)
+	}
+}
+
+// TestModemReadsBySFI reads every file of the layout that has an SFI the
+// way modems do (READ BINARY with P1 = 80|SFI, READ RECORD with P2 =
+// SFI<<3|4) and compares with the profile's content: the SFIs are those of
+// TS 102 221 §13 and TS 31.102 §4.2 (EF.AD 03, EF.EPSLOCI 1E, ...).
+func TestModemReadsBySFI(t *testing.T) {
+	p := profile.Default()
+	c, err := New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Runtime().SetT1(true)
+	expect(t, c, verifyPIN1, "9000")
+	for _, s := range profile.Layout {
+		if s.SFI == 0 {
+			continue
+		}
+		if s.Dir() == profile.DirUSIM {
+			tx(t, c, hx(t, selectUSIM))
+		} else {
+			tx(t, c, hx(t, "00a40000023f00"))
+		}
+		want, _ := p.Content(s.Path)
+		var got []byte
+		if s.Structure == ef.Transparent {
+			data, sw := tx(t, c, []byte{0x00, 0xB0, 0x80 | s.SFI, 0x00, byte(s.Size)})
+			if sw != apdu.SWOK {
+				t.Errorf("%s: READ BINARY SFI %02X: %v", s.Path, s.SFI, sw)
+				continue
+			}
+			got = data
+		} else {
+			for r := 1; r <= s.Records; r++ {
+				data, sw := tx(t, c, []byte{0x00, 0xB2, byte(r), s.SFI<<3 | 4, byte(s.RecordLen)})
+				if sw != apdu.SWOK {
+					t.Errorf("%s: READ RECORD %d SFI %02X: %v", s.Path, r, s.SFI, sw)
+				}
+				got = append(got, data...)
+			}
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s by SFI %02X: %X, want %X", s.Path, s.SFI, got, want)
+		}
+	}
+	want := map[string]uint8{"ADF.USIM/EF.AD": 0x03, "ADF.USIM/EF.EPSLOCI": 0x1E, "ADF.USIM/EF.IMSI": 0x07, "EF.DIR": 0x1E, "EF.ICCID": 0x02}
+	for path, sfi := range want {
+		if s, _ := profile.Spec(path); s.SFI != sfi {
+			t.Errorf("%s SFI %02X, want %02X", path, s.SFI, sfi)
+		}
 	}
 }
