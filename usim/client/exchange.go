@@ -19,6 +19,7 @@ type CommandError struct {
 	INS byte
 }
 
+// Error says which operation the card refused and with which status word.
 func (e *CommandError) Error() string { return "client: " + e.Op + ": " + e.SW.String() }
 
 // Unwrap returns the status word, so errors.Is(err, apdu.SWFileNotFound).

@@ -19,6 +19,7 @@ type FieldError struct {
 	Err    error // the underlying cause (an ef sentinel error), may be nil
 }
 
+// Error formats "profile: FIELD: reason".
 func (e *FieldError) Error() string { return "profile: " + e.Field + ": " + e.Reason }
 
 // Unwrap returns ErrInvalid and the cause, for errors.Is.
