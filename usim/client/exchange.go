@@ -71,6 +71,10 @@ func (c *Client) Exchange(cmd apdu.Command) ([]byte, apdu.StatusWord, error) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("%w: %v", ErrProtocol, err)
 		}
+		if s1 := sw.SW1(); s1&0xF0 != 0x60 && s1&0xF0 != 0x90 || s1 == 0x60 {
+			// ISO/IEC 7816-3 §10.3.3: SW1 is '6X' (not '60') or '9X'.
+			return nil, 0, fmt.Errorf("%w: status word %04X is not a valid SW1 SW2", ErrProtocol, uint16(sw))
+		}
 		c.out = append(c.out, data...)
 		switch sw.SW1() {
 		case 0x61, 0x9F:
