@@ -149,3 +149,5 @@ func (c *testCard) run(t *testing.T, steps []step) {
 }
 
 var _ = apdu.SWOK
+
+func storeRef(i int) store.Ref { return store.Ref(i) }

@@ -30,6 +30,7 @@ const (
 // be the one TS 102 221 Table 10.5 gives the instruction ('0X' or '8X'
 // family), else 6E00; unknown instructions answer 6D00.
 func (f *FS) Process(ctx *jc.Context, cmd *apdu.Command) error {
+	f.saved, f.savedCh = f.ch[ctx.Channel()], ctx.Channel()
 	prop := cmd.Class().Kind() == apdu.ClassProprietary
 	switch cmd.INS {
 	case insStatus, insIncrease, insTerminalCapability:

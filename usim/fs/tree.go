@@ -61,6 +61,8 @@ type FS struct {
 	pinIdx   [256]int16
 	verified [256]bool
 	ch       [jc.MaxChannels]chanState
+	saved    chanState // channel state before the last Process, for Undo
+	savedCh  int
 }
 
 const cellPrefix = "fs."
@@ -323,10 +325,26 @@ func (f *FS) openNode(r store.Ref) error {
 		return fail("MF must be the first file")
 	case n.kind != KindMF && (n.parent < 0 || n.parent >= id || !f.nodes[n.parent].kind.IsDF()):
 		return fail("bad parent")
+	case n.kind == KindMF && n.parent != NoNode:
+		return fail("the MF has a parent")
 	case n.at+2+n.size != len(b):
 		return fail("content size does not match the cell")
-	case n.kind == KindEF && n.structure != Transparent && n.recLen*n.nrec != n.size:
+	case (n.kind == KindADF) != !n.aid.IsZero():
+		return fail("an ADF, and only an ADF, has an AID")
+	case n.kind != KindEF && (n.size != 0 || n.sfi != 0 || n.structure != 0):
+		return fail("a directory with EF attributes")
+	case n.kind == KindEF && (n.structure < Transparent || n.structure > Cyclic || n.sfi > 30):
+		return fail("bad structure or SFI")
+	case n.kind == KindEF && n.structure != Transparent &&
+		(n.recLen < 1 || n.recLen > 255 || n.nrec < 1 || n.nrec > 254 || n.recLen*n.nrec != n.size):
 		return fail("record geometry does not match the size")
+	case n.kind == KindEF && n.structure == Transparent && (n.size < 1 || n.size > 0xFFFF):
+		return fail("bad transparent size")
+	case n.kind == KindEF && len(n.pins) != 0:
+		return fail("an EF with PINs")
+	}
+	if n.structure == Cyclic && int(b[n.at+1]) >= n.nrec {
+		return fail("cyclic head outside the records")
 	}
 	f.nodes = append(f.nodes, n)
 	if n.kind != KindMF && n.kind != KindADF {
@@ -357,6 +375,13 @@ func (f *FS) OpenChannel(ch, from int) {
 
 // CloseChannel forgets channel ch (jc.Base).
 func (f *FS) CloseChannel(ch int) { f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode} }
+
+// Undo restores channel ch to its state before the last Process (jc.Base).
+func (f *FS) Undo(ch int) {
+	if ch == f.savedCh {
+		f.ch[ch] = f.saved
+	}
+}
 
 // Current returns channel ch's current DF and EF (NoNode when none).
 func (f *FS) Current(ch int) (df, ef Node) { return f.ch[ch].df, f.ch[ch].ef }

@@ -44,6 +44,12 @@ type Base interface {
 	// Reset returns to the state after the answer-to-reset (MF current,
 	// volatile security status cleared).
 	Reset()
+	// Undo restores channel ch's volatile state (current files, record
+	// pointer) to what it was before the last Process call: the runtime
+	// calls it when it refuses the command's answer after the handler
+	// ran (6Cxx for a wrong Le on T=0), so the refused command changes
+	// nothing.
+	Undo(ch int)
 }
 
 // Context is the runtime's view of the command being processed; handlers

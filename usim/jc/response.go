@@ -39,6 +39,20 @@ func (rt *Runtime) shape(dst []byte, c *apdu.Command, data []byte, sw apdu.Statu
 	return apdu.AppendResponse(dst, data, sw)
 }
 
+// wrongLe reports the T=0 answer 6Cxx to a case-2 command whose Le (not
+// 00) differs from the response length (ISO/IEC 7816-3 §12.2.2, ETSI TS
+// 102 221 §7.3.1.1.4). It is decided before the command commits, so the
+// refused command is rolled back.
+func (rt *Runtime) wrongLe(c *apdu.Command, data []byte, sw apdu.StatusWord) (apdu.StatusWord, bool) {
+	if rt.t1 || len(data) == 0 || !carriesData(sw) || c.Ne == 0 || len(c.Data) > 0 {
+		return 0, false
+	}
+	if len(data) == c.Ne || len(data) > apdu.MaxShortNe || (c.Ne == apdu.MaxShortNe && len(data) < c.Ne) {
+		return 0, false
+	}
+	return apdu.StatusWord(0x6C00 | len(data)&0xFF), true
+}
+
 // keep stores data for GET RESPONSE on the current channel and appends
 // the announcing status word (61xx, or the 62xx/63xx warning).
 func (rt *Runtime) keep(dst, data []byte, sw apdu.StatusWord) []byte {
@@ -63,7 +77,8 @@ func moreSW(n int) apdu.StatusWord {
 // getResponse is GET RESPONSE, ETSI TS 102 221 §11.1.13 / ISO/IEC 7816-4
 // §7.6.1: it returns up to Le bytes of the kept response; on T=0 an Le
 // other than 00 that exceeds what is left answers 6Cxx; what is still left
-// afterwards is announced by 61xx, the end by 9000 (or 91xx).
+// afterwards is announced by 61xx, the end by 9000 (or 91xx). Without Le
+// (case 1) no data may come back, so it announces the rest again (61xx).
 func (rt *Runtime) getResponse(dst []byte, c *apdu.Command) []byte {
 	if sw := rt.checkClass(c); sw != 0 {
 		rt.hasPend = false
@@ -85,8 +100,8 @@ func (rt *Runtime) getResponse(dst []byte, c *apdu.Command) []byte {
 	}
 	left := len(rt.pend) - rt.pendOff
 	ne := c.Ne
-	if ne == 0 {
-		ne = apdu.MaxShortNe
+	if ne == 0 { // no Le (a 4-byte APDU): data cannot come back, announce it again
+		return appendSW(dst, moreSW(left))
 	}
 	if !rt.t1 && ne < apdu.MaxShortNe && ne > left {
 		return appendSW(dst, apdu.StatusWord(0x6C00|left))

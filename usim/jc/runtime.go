@@ -207,6 +207,12 @@ func (rt *Runtime) Transmit(dst, cmd []byte) ([]byte, error) {
 			rt.powered = false
 			return dst, ErrMute
 		}
+		if le, bad := rt.wrongLe(c, ctx.Out, sw); bad {
+			sw = le
+			if rt.base != nil {
+				rt.base.Undo(ctx.channel)
+			}
+		}
 		sw = rt.end(sw)
 		if rt.st.Dead() {
 			rt.powered = false
