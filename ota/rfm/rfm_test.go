@@ -84,7 +84,7 @@ func TestCompactMatchesRealCardPoRs(t *testing.T) {
 }
 
 func TestCompactStopsAtFirstError(t *testing.T) {
-	script := unhex(t, "00a40004026f07" + "00d6000009082905010000000010" + "00b0000009")
+	script := unhex(t, "00a40004026f07"+"00d6000009082905010000000010"+"00b0000009")
 	c := &card{answers: map[string]string{"00a40004026f07": "6120", "00d6000009082905010000000010": "6982"}}
 	got, err := RunCompact([]byte{0xEE}, script, c)
 	if err != nil {
@@ -101,7 +101,7 @@ func TestCompactStopsAtFirstError(t *testing.T) {
 func TestCompactCommandForms(t *testing.T) {
 	// READ BINARY's P3 is Le (no data follows); DEACTIVATE FILE with P3 00
 	// reaches the executor as a 4-octet case 1 command.
-	script := unhex(t, "00b0000000" + "0004000000" + "00a4000c023f00")
+	script := unhex(t, "00b0000000"+"0004000000"+"00a4000c023f00")
 	s, err := ParseCompact(script)
 	if err != nil {
 		t.Fatal(err)
