@@ -98,7 +98,9 @@ type Keys struct {
 }
 
 // String names the algorithms only.
-func (k Keys) String() string { return "Keys{Enc: " + k.Enc.String() + ", MAC: " + k.MAC.String() + "}" }
+func (k Keys) String() string {
+	return "Keys{Enc: " + k.Enc.String() + ", MAC: " + k.MAC.String() + "}"
+}
 
 // encFor checks that k.Enc may serve a KIc.
 func (k Keys) encFor(kic KIc) (*Cipher, error) {
