@@ -108,13 +108,19 @@ func (e *Engine) process(dst, pkt []byte, oa sms.Address, d smspp.Download) ([]b
 	}
 	kvn := h.KID.KeyVersion()
 	if h.SPI.Counter() != scp80.NoCounter {
-		if st := h.SPI.CheckCounter(cmd.CNTR, e.Counters.Counter(kvn)); st != scp80.StatusOK {
+		held := e.Counters.Counter(kvn)
+		if st := h.SPI.CheckCounter(cmd.CNTR, held); st != scp80.StatusOK {
 			return e.refuse(dst, r, h, cmd.CNTR, st, oa, d)
 		}
 		// Store the counter before running anything (TS 102 225 §5.1.1):
-		// a command interrupted half way can never be replayed.
-		if err := e.Counters.SetCounter(kvn, cmd.CNTR); err != nil {
-			return e.refuse(dst, r, h, cmd.CNTR, scp80.StatusInsufficientMemory, oa, d)
+		// a command interrupted half way can never be replayed. A packet
+		// without replay checking (counter mode 01) may carry a lower
+		// counter; it never lowers the one held, which would reopen
+		// replays for the key set.
+		if cmd.CNTR.Uint64() > held.Uint64() {
+			if err := e.Counters.SetCounter(kvn, cmd.CNTR); err != nil {
+				return e.refuse(dst, r, h, cmd.CNTR, scp80.StatusInsufficientMemory, oa, d)
+			}
 		}
 	}
 	e.out = t.App.Run(e.out[:0], cmd.Data)

@@ -204,11 +204,13 @@ func TestEngineRefusals(t *testing.T) {
 			return build(good, 5, k)
 		}, scp80.StatusRCCCDSFailed},
 		{"counter replayed", func() []byte { return build(good, 3, aesKeys(t)) }, scp80.StatusCounterLow},
+		{"counter without replay check does not lower the held one", func() []byte { h := good; h.SPI[0] = 0x0E; return build(h, 1, aesKeys(t)) }, scp80.StatusOK},
 		{"counter one higher, skipped", func() []byte { h := good; h.SPI[0] = 0x1E; return build(h, 9, aesKeys(t)) }, scp80.StatusCounterHigh},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e, counters := newEngine(t, ok)
+			e.Targets[scp80.TARRFMUSIM] = Target{App: RFM{Exec: ok}, MSL: 0x06} // CC + ciphering, any counter
 			counters[1] = scp80.CounterOf(3)
 			por, rep := e.Download(nil, envelopeFor(t, tc.pkt()))
 			if rep.Status != tc.st || !rep.PoR || rep.SW != apdu.SWOK {
@@ -219,7 +221,11 @@ func TestEngineRefusals(t *testing.T) {
 			if err != nil || r.Status != tc.st || r.Secured != (tc.st == scp80.StatusOK) {
 				t.Fatalf("PoR %+v %v", r, err)
 			}
-			if wantCntr := map[bool]uint64{true: 5, false: 3}[tc.st == scp80.StatusOK]; counters[1].Uint64() != wantCntr {
+			wantCntr := uint64(3)
+			if tc.st == scp80.StatusOK && h.SPI.Counter() != scp80.CounterNoCheck {
+				wantCntr = 5
+			}
+			if counters[1].Uint64() != wantCntr {
 				t.Fatalf("counter %v", counters[1])
 			}
 		})
