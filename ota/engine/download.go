@@ -162,17 +162,30 @@ func (e *Engine) refuse(dst []byte, r Report, h scp80.Header, cntr scp80.Counter
 	return dst, r
 }
 
-// submit queues the PoR as a proactive SEND SHORT MESSAGE, TS 31.115 §4.4
+// submit queues the PoR as proactive SEND SHORT MESSAGEs, TS 31.115 §4.4
 // and TS 102 223 §6.6.9: an SMS-SUBMIT back to the originator, TP-PID 7F,
-// TP-DCS F6, UDHI with the response packet's UDH 02 71 00.
+// TP-DCS F6, UDHI with the response packet's UDH 02 71 00; a PoR longer
+// than one short message is concatenated (TS 23.040 §9.2.3.24.1, IEI 71 in
+// the first part only).
 func (e *Engine) submit(r Report, por []byte, oa sms.Address, d smspp.Download) Report {
-	cmd, err := SendShortMessage(nil, 1, oa, d, por)
-	if err == nil {
-		err = e.Proactive.Enqueue(cmd)
+	parts := [][]byte{por}
+	if len(por) > sms.MaxUserData {
+		e.ref++
+		var err error
+		if parts, err = sms.Split(por[3:], []sms.IE{{ID: sms.IEIResponsePacket}}, uint16(e.ref), false); err != nil {
+			r.Err, r.SW = err, apdu.SWTechnicalProblem
+			return r
+		}
 	}
-	if err != nil {
-		r.Err, r.SW = err, apdu.SWTechnicalProblem
-		return r
+	for i, ud := range parts {
+		cmd, err := SendShortMessage(nil, byte(i+1), oa, d, ud)
+		if err == nil {
+			err = e.Proactive.Enqueue(cmd)
+		}
+		if err != nil {
+			r.Err, r.SW = err, apdu.SWTechnicalProblem
+			return r
+		}
 	}
 	r.PoR, r.BySubmit = true, true
 	return r

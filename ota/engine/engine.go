@@ -96,6 +96,7 @@ type Engine struct {
 	Proactive Proactive // needed for a PoR by SMS-SUBMIT; without it the PoR goes in the ENVELOPE response
 
 	reasm sms.Reassembler
+	ref   uint8  // concatenation reference of the last PoR sent in parts
 	pkt   []byte // scratch: the command packet, deciphered in place
 	out   []byte // scratch: the application's response data
 }

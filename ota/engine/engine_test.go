@@ -285,7 +285,10 @@ func TestServerAgainstEngine(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		script = append(script, append([]byte{0, 0xD6, 0, byte(100 * i), 100}, bytes.Repeat([]byte{byte(i + 1)}, 100)...))
 	}
-	script = append(script, unhex(t, "00b0000009"))
+	// READ BINARY of 150 octets: the PoR outgrows one short message, so by
+	// SMS-SUBMIT it comes back in concatenated parts.
+	script = append(script, unhex(t, "00b0000096"))
+	want := append(bytes.Repeat([]byte{1}, 100), bytes.Repeat([]byte{2}, 50)...)
 	for _, expanded := range []bool{false, true} {
 		for _, submit := range []bool{false, true} {
 			e, _ := newEngine(t, exec)
@@ -304,8 +307,11 @@ func TestServerAgainstEngine(t *testing.T) {
 				t.Fatalf("%d parts, %+v", len(m.TPDUs), res)
 			}
 			last := res.APDUs[len(script)-1]
-			if !bytes.Equal(last.Data, bytes.Repeat([]byte{1}, 9)) || last.SW != apdu.SWOK {
+			if !bytes.Equal(last.Data, want) || last.SW != apdu.SWOK {
 				t.Fatalf("%v", last)
+			}
+			if submit && tr.fetched < 2 {
+				t.Fatalf("PoR fetched in %d part(s)", tr.fetched)
 			}
 		}
 	}
@@ -319,6 +325,7 @@ type engineTransport struct {
 	e       *Engine
 	q       *queue
 	pending []byte
+	fetched int
 }
 
 func (tr *engineTransport) Transmit(dst, cmd []byte) ([]byte, error) {
@@ -343,10 +350,14 @@ func (tr *engineTransport) Transmit(dst, cmd []byte) ([]byte, error) {
 	case 0xC0:
 		return append(append(dst, tr.pending...), 0x90, 0x00), nil
 	case 0x12:
+		tr.fetched++
 		p := tr.q.cmds[0]
 		tr.q.cmds = tr.q.cmds[1:]
 		return append(append(dst, p...), 0x90, 0x00), nil
 	case 0x14:
+		if len(tr.q.cmds) > 0 {
+			return append(dst, 0x91, byte(len(tr.q.cmds[0]))), nil
+		}
 		return append(dst, 0x90, 0x00), nil
 	}
 	return append(dst, 0x6D, 0x00), nil

@@ -103,40 +103,63 @@ func exchange(tr apdu.Transport, cmd *apdu.Command) ([]byte, apdu.StatusWord, er
 	return out, sw, nil
 }
 
-// fetchPoR fetches the pending proactive command (FETCH, TS 102 221
-// §10.1.2), expects SEND SHORT MESSAGE with an SMS-SUBMIT whose TP-UD is
-// the response packet, and answers TERMINAL RESPONSE "command performed
-// successfully".
+// fetchPoR fetches the pending proactive commands (FETCH, TS 102 221
+// §10.1.2): SEND SHORT MESSAGE with an SMS-SUBMIT whose TP-UD is the
+// response packet, or several of them carrying a concatenated one (TS 23.040
+// §9.2.3.24.1; the parts are reassembled and the UDH 02 71 00 restored). Each
+// is answered with TERMINAL RESPONSE "command performed successfully".
 func fetchPoR(tr apdu.Transport, n byte) ([]byte, error) {
-	rsp, err := tr.Transmit(nil, []byte{0x80, 0x12, 0x00, 0x00, n})
-	if err != nil {
-		return nil, err
+	var reasm sms.Reassembler
+	for i := 0; i < 255; i++ {
+		rsp, err := tr.Transmit(nil, []byte{0x80, 0x12, 0x00, 0x00, n})
+		if err != nil {
+			return nil, err
+		}
+		data, sw, err := apdu.ParseResponse(rsp)
+		if err != nil {
+			return nil, err
+		}
+		if sw != apdu.SWOK {
+			return nil, fmt.Errorf("server: FETCH answered %v", sw)
+		}
+		details, tpdu, err := parseSendSM(data)
+		if err != nil {
+			return nil, err
+		}
+		sub, err := sms.ParseSubmit(tpdu)
+		if err != nil {
+			return nil, fmt.Errorf("server: SEND SHORT MESSAGE TPDU: %w", err)
+		}
+		tresp := []byte{0x81, 0x03}
+		tresp = append(tresp, details...)
+		tresp = append(tresp, 0x82, 0x02, 0x82, 0x81, 0x83, 0x01, 0x00)
+		cmd := apdu.Command{CLA: 0x80, INS: 0x14, Data: tresp}
+		_, sw, err = exchange(tr, &cmd)
+		if err != nil {
+			return nil, err
+		}
+		if sw != apdu.SWOK && sw.SW1() != 0x91 {
+			return nil, fmt.Errorf("server: TERMINAL RESPONSE answered %v", sw)
+		}
+		msg, done, err := reasm.Add(sub.UD, sub.UDHI)
+		if err != nil {
+			return nil, fmt.Errorf("server: PoR part: %w", err)
+		}
+		if done {
+			if _, concat, _ := sms.FindConcat(msg.Header); !concat {
+				return append([]byte(nil), sub.UD...), nil
+			}
+			if _, ok := msg.Header.Find(sms.IEIResponsePacket); !ok {
+				return nil, fmt.Errorf("%w: concatenated PoR without IEI 71", ErrNoPoR)
+			}
+			return append([]byte{0x02, byte(sms.IEIResponsePacket), 0x00}, msg.Data...), nil
+		}
+		if sw.SW1() != 0x91 {
+			return nil, fmt.Errorf("%w: PoR part missing, no further proactive command", ErrNoPoR)
+		}
+		n = sw.SW2()
 	}
-	data, sw, err := apdu.ParseResponse(rsp)
-	if err != nil {
-		return nil, err
-	}
-	if sw != apdu.SWOK {
-		return nil, fmt.Errorf("server: FETCH answered %v", sw)
-	}
-	details, tpdu, err := parseSendSM(data)
-	if err != nil {
-		return nil, err
-	}
-	sub, err := sms.ParseSubmit(tpdu)
-	if err != nil {
-		return nil, fmt.Errorf("server: SEND SHORT MESSAGE TPDU: %w", err)
-	}
-	tresp := []byte{0x81, 0x03}
-	tresp = append(tresp, details...)
-	tresp = append(tresp, 0x82, 0x02, 0x82, 0x81, 0x83, 0x01, 0x00)
-	cmd := apdu.Command{CLA: 0x80, INS: 0x14, Data: tresp}
-	if _, sw, err := exchange(tr, &cmd); err != nil {
-		return nil, err
-	} else if sw != apdu.SWOK && sw.SW1() != 0x91 {
-		return nil, fmt.Errorf("server: TERMINAL RESPONSE answered %v", sw)
-	}
-	return append([]byte(nil), sub.UD...), nil
+	return nil, fmt.Errorf("%w: too many PoR parts", ErrNoPoR)
 }
 
 // parseSendSM reads a proactive command (BER-TLV D0, TS 102 223 §6.6)
