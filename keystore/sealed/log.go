@@ -1,0 +1,189 @@
+package sealed
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// Stop, returned by the callback of ForEach or ReadLog, ends the walk
+// early without an error.
+var Stop = errors.New("sealed: stop iteration")
+
+const tagLen = chacha20poly1305.Overhead
+
+// logHead is the sealed record "head/<log>" of the meta bucket: the last
+// sequence number and the tag of its entry.
+//
+//	seq(8, big-endian) tag(16)
+type logHead struct {
+	seq uint64
+	tag [tagLen]byte
+}
+
+func (t *Tx) headKey(log string) []byte {
+	return append([]byte("head/"), log...)
+}
+
+// readHead returns the log's head; a log never appended to has seq 0 and a
+// zero tag.
+func (t *Tx) readHead(log string) (logHead, error) {
+	var h logHead
+	meta := t.tx.Bucket(metaBucket)
+	key := t.headKey(log)
+	v := meta.Get(key)
+	if v == nil {
+		return h, nil
+	}
+	var buf [8 + tagLen]byte
+	pt, err := t.open(buf[:0], v, kindMeta, metaBucket, key, nil)
+	if err != nil {
+		return h, err
+	}
+	if len(pt) != 8+tagLen {
+		return h, fmt.Errorf("%w: head of log %q is %d bytes", ErrCorrupt, log, len(pt))
+	}
+	h.seq = binary.BigEndian.Uint64(pt)
+	copy(h.tag[:], pt[8:])
+	return h, nil
+}
+
+// Append adds plaintext as the next entry of the append-only log, sealed as
+// kind, and returns its sequence number (the first is 1). The entry's
+// additional data binds its sequence number and the previous entry's tag,
+// and the log's sealed head moves to it in the same transaction. No method
+// rewrites or removes an entry.
+func (t *Tx) Append(log string, kind Kind, plaintext []byte) (uint64, error) {
+	name, err := t.bucketName(logPrefix, log)
+	if err != nil {
+		return 0, err
+	}
+	b, err := t.tx.CreateBucketIfNotExists(name)
+	if err != nil {
+		return 0, fmt.Errorf("sealed: log %s: %w", name, err)
+	}
+	h, err := t.readHead(log)
+	if err != nil {
+		return 0, err
+	}
+	seq := h.seq + 1
+	key := binary.BigEndian.AppendUint64(make([]byte, 0, 8), seq)
+	if b.Get(key) != nil {
+		return 0, fmt.Errorf("%w: log %s already holds entry %d beyond its head", ErrCorrupt, name, seq)
+	}
+	blob, err := t.seal(make([]byte, 0, BlobOverhead+len(plaintext)), kind, name, key, h.tag[:], plaintext)
+	if err != nil {
+		return 0, err
+	}
+	if err := b.Put(key, blob); err != nil {
+		return 0, fmt.Errorf("sealed: append to %s: %w", name, err)
+	}
+	if err := b.SetSequence(seq); err != nil {
+		return 0, err
+	}
+	head := binary.BigEndian.AppendUint64(make([]byte, 0, 8+tagLen), seq)
+	head = append(head, blob[len(blob)-tagLen:]...)
+	hkey := t.headKey(log)
+	hblob, err := t.seal(make([]byte, 0, BlobOverhead+len(head)), kindMeta, metaBucket, hkey, nil, head)
+	if err != nil {
+		return 0, err
+	}
+	if err := t.tx.Bucket(metaBucket).Put(hkey, hblob); err != nil {
+		return 0, err
+	}
+	return seq, nil
+}
+
+// LogLen returns the number of entries in the log, from its sealed head.
+func (t *Tx) LogLen(log string) (uint64, error) {
+	h, err := t.readHead(log)
+	return h.seq, err
+}
+
+// ReadLog opens the entries of log from sequence number from (1 is the
+// first) in order, each of which must be of kind, and calls fn with its
+// sequence number and plaintext (reused, valid only during the call).
+// Returning Stop from fn ends the walk without error. Each entry is checked
+// against the tag of the one before it; a walk that reaches the end also
+// checks that the last entry is the log's head, so a removed, reordered,
+// replaced or truncated entry fails with ErrCorrupt.
+func (t *Tx) ReadLog(log string, kind Kind, from uint64, fn func(seq uint64, plaintext []byte) error) error {
+	return t.walkLog(log, kind, false, from, fn)
+}
+
+// verifyLog walks a whole log, opening every entry under the kind its blob
+// names.
+func (t *Tx) verifyLog(log string) error {
+	return t.walkLog(log, 0, true, 1, func(uint64, []byte) error { return nil })
+}
+
+func (t *Tx) walkLog(log string, kind Kind, anyKind bool, from uint64, fn func(seq uint64, plaintext []byte) error) error {
+	name, err := t.bucketName(logPrefix, log)
+	if err != nil {
+		return err
+	}
+	h, err := t.readHead(log)
+	if err != nil {
+		return err
+	}
+	b := t.tx.Bucket(name)
+	if b == nil {
+		if h.seq != 0 {
+			return fmt.Errorf("%w: log %s is missing, its head says %d entries", ErrCorrupt, name, h.seq)
+		}
+		return nil
+	}
+	if from == 0 {
+		from = 1
+	}
+	if from-1 > h.seq {
+		return nil
+	}
+	var prev [tagLen]byte
+	var key [8]byte
+	if from > 1 {
+		binary.BigEndian.PutUint64(key[:], from-1)
+		v := b.Get(key[:])
+		if len(v) < BlobOverhead {
+			return fmt.Errorf("%w: log %s entry %d missing", ErrCorrupt, name, from-1)
+		}
+		copy(prev[:], v[len(v)-tagLen:])
+	}
+	binary.BigEndian.PutUint64(key[:], from)
+	c := b.Cursor()
+	var buf []byte
+	seq := from - 1
+	for k, v := c.Seek(key[:]); k != nil; k, v = c.Next() {
+		seq++
+		binary.BigEndian.PutUint64(key[:], seq)
+		if !bytes.Equal(k, key[:]) {
+			return fmt.Errorf("%w: log %s: entry %d missing, found key %x", ErrCorrupt, name, seq, k)
+		}
+		want := kind
+		if anyKind && len(v) > 1 {
+			want = Kind(v[1])
+		}
+		pt, err := t.open(buf[:0], v, want, name, k, prev[:])
+		if err != nil {
+			return fmt.Errorf("log entry %d: %w", seq, err)
+		}
+		buf = pt
+		copy(prev[:], v[len(v)-tagLen:])
+		if err := fn(seq, pt); err != nil {
+			if err == Stop {
+				return nil
+			}
+			return err
+		}
+	}
+	if seq != h.seq {
+		return fmt.Errorf("%w: log %s ends at entry %d, its head says %d", ErrCorrupt, name, seq, h.seq)
+	}
+	if prev != h.tag {
+		return fmt.Errorf("%w: log %s: last entry %d is not the head", ErrCorrupt, name, seq)
+	}
+	return nil
+}
