@@ -3,11 +3,14 @@ package engine
 import (
 	"fmt"
 
+	"github.com/uiccsim/uiccsim/apdu/tlv"
 	"github.com/uiccsim/uiccsim/ota/sms"
 	"github.com/uiccsim/uiccsim/ota/smspp"
-	"golang.org/x/crypto/cryptobyte"
-	"golang.org/x/crypto/cryptobyte/asn1"
 )
+
+// TagProactiveCommand is the BER-TLV tag of a proactive command, TS 102 223
+// §9.1.
+const TagProactiveCommand tlv.Tag = 0xD0
 
 // SendShortMessage appends the proactive command SEND SHORT MESSAGE of
 // TS 102 223 §6.6.9 carrying ud in an SMS-SUBMIT to da: D0, command
@@ -26,14 +29,14 @@ func SendShortMessage(dst []byte, number byte, da sms.Address, d smspp.Download,
 			return dst, err
 		}
 	}
-	b := cryptobyte.NewBuilder(dst)
-	b.AddASN1(asn1.Tag(0xD0), func(b *cryptobyte.Builder) {
-		b.AddASN1(asn1.Tag(0x81), func(b *cryptobyte.Builder) { b.AddBytes([]byte{number, 0x13, 0x00}) })
-		b.AddASN1(asn1.Tag(0x82), func(b *cryptobyte.Builder) { b.AddBytes([]byte{smspp.DeviceUICC, smspp.DeviceNetwork}) })
+	b := tlv.NewBuilder(dst)
+	b.AddBER(TagProactiveCommand, func(b *tlv.Builder) {
+		b.AddComprehension(tlv.CTagCommandDetails, true, []byte{number, 0x13, 0x00})
+		b.AddComprehension(tlv.CTagDeviceIdentities, true, []byte{smspp.DeviceUICC, smspp.DeviceNetwork})
 		if d.HasAddress {
-			b.AddASN1(asn1.Tag(0x06), func(b *cryptobyte.Builder) { b.AddBytes(addr) })
+			b.AddComprehension(tlv.CTagAddress, false, addr)
 		}
-		b.AddASN1(asn1.Tag(0x8B), func(b *cryptobyte.Builder) { b.AddBytes(tpdu) })
+		b.AddComprehension(tlv.CTagSMSTPDU, true, tpdu)
 	})
 	out, err := b.Bytes()
 	if err != nil {

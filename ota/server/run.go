@@ -4,18 +4,16 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/apdu/tlv"
 	"github.com/uiccsim/uiccsim/ota/scp80"
 	"github.com/uiccsim/uiccsim/ota/sms"
-	"golang.org/x/crypto/cryptobyte"
-	"golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// Proactive command type SEND SHORT MESSAGE, TS 102 223 §9.4, and the
-// COMPREHENSION-TLV tags read from it (§9.3, CR bit masked).
+// Proactive command tag (TS 102 223 §9.1) and type SEND SHORT MESSAGE
+// (§9.4).
 const (
-	typeSendShortMessage = 0x13
-	tagCommandDetails    = 0x01
-	tagSMSTPDU           = 0x0B
+	tagProactiveCommand  tlv.Tag = 0xD0
+	typeSendShortMessage         = 0x13
 )
 
 // Run sends apdus to the card behind tr as a secured OTA command and
@@ -165,21 +163,22 @@ func fetchPoR(tr apdu.Transport, n byte) ([]byte, error) {
 // parseSendSM reads a proactive command (BER-TLV D0, TS 102 223 §6.6)
 // and returns its command details and SMS TPDU if it is SEND SHORT MESSAGE.
 func parseSendSM(b []byte) (details, tpdu []byte, err error) {
-	s := cryptobyte.String(b)
-	var body cryptobyte.String
-	if !s.ReadASN1(&body, asn1.Tag(0xD0)) || !s.Empty() {
-		return nil, nil, fmt.Errorf("server: fetched data is not a proactive command (D0)")
+	r := tlv.NewReader(b)
+	var body tlv.Reader
+	if !r.ReadExpectBER(tagProactiveCommand, &body) || !r.Empty() {
+		return nil, nil, fmt.Errorf("server: fetched data is not one proactive command (D0): %v", r.Err())
 	}
 	for !body.Empty() {
-		var v cryptobyte.String
-		var tag asn1.Tag
-		if !body.ReadAnyASN1(&v, &tag) {
-			return nil, nil, fmt.Errorf("server: malformed proactive command")
+		var tag tlv.CTag
+		var cr bool
+		var v []byte
+		if !body.ReadComprehensionBytes(&tag, &cr, &v) {
+			return nil, nil, fmt.Errorf("server: malformed proactive command: %w", body.Err())
 		}
-		switch byte(tag) & 0x7F {
-		case tagCommandDetails:
+		switch tag {
+		case tlv.CTagCommandDetails:
 			details = v
-		case tagSMSTPDU:
+		case tlv.CTagSMSTPDU:
 			tpdu = v
 		}
 	}
