@@ -125,11 +125,26 @@ func (e *Engine) process(dst, pkt []byte, oa sms.Address, d smspp.Download) ([]b
 	}
 	e.out = t.App.Run(e.out[:0], cmd.Data)
 	r.Status = scp80.StatusOK
+	dst, r = e.answer(dst, r, h, cmd.CNTR, keys, oa, d)
+	// A follow-up proactive command (REFRESH) goes after the PoR, so that
+	// a reset it causes cannot lose the PoR.
+	if f, ok := t.App.(Follower); ok && e.Proactive != nil {
+		if pc := f.FollowUp(); pc != nil {
+			if err := e.Proactive.Enqueue(pc); err != nil && r.Err == nil {
+				r.Err = err
+			}
+		}
+	}
+	return dst, r
+}
+
+// answer sends the PoR of a processed command as the SPI asks.
+func (e *Engine) answer(dst []byte, r Report, h scp80.Header, cntr scp80.Counter, keys scp80.Keys, oa sms.Address, d smspp.Download) ([]byte, Report) {
 	if h.SPI.PoR() != scp80.PoRAlways {
 		return dst, r // no PoR, or PoR on error only
 	}
 	if h.SPI.PoRBySubmit() && e.Proactive != nil {
-		por, err := scp80.AppendResponse(nil, h, cmd.CNTR, scp80.StatusOK, e.out, keys)
+		por, err := scp80.AppendResponse(nil, h, cntr, scp80.StatusOK, e.out, keys)
 		if err != nil {
 			r.Err, r.SW = err, apdu.SWTechnicalProblem
 			return dst, r
@@ -137,7 +152,7 @@ func (e *Engine) process(dst, pkt []byte, oa sms.Address, d smspp.Download) ([]b
 		return dst, e.submit(r, por, oa, d)
 	}
 	start := len(dst)
-	dst, err = scp80.AppendResponse(dst, h, cmd.CNTR, scp80.StatusOK, e.out, keys)
+	dst, err := scp80.AppendResponse(dst, h, cntr, scp80.StatusOK, e.out, keys)
 	if err != nil {
 		r.Err, r.SW = err, apdu.SWTechnicalProblem
 		return dst[:start], r

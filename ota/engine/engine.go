@@ -6,7 +6,9 @@
 // the replay counter, hands the secured data to the application the TAR
 // names (an RFM command script, TS 102 226 §5) and answers the Proof of
 // Receipt the SPI asks for: in the ENVELOPE response (SMS-DELIVER-REPORT)
-// or as a proactive SEND SHORT MESSAGE (TS 102 223 §6.6.9).
+// or as a proactive SEND SHORT MESSAGE (TS 102 223 §6.6.9). An RFM
+// application can follow its PoR with a proactive REFRESH (TS 102 223
+// §6.4.7) naming the files the script changed (RefreshingRFM).
 //
 // The engine does not depend on a card runtime: keys, counters, targets and
 // the proactive queue are interfaces that the emulated card implements on
