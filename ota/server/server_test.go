@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -214,5 +215,15 @@ func TestRunErrors(t *testing.T) {
 	}
 	if _, _, err := c.Run(fc, [][]byte{unhex(t, "00a400")}); !errors.Is(err, rfm.ErrFormat) {
 		t.Fatalf("bad APDU: %v", err)
+	}
+}
+
+func TestCardNeverPrintsKeys(t *testing.T) {
+	enc, _ := scp80.NewCipher(scp80.AlgAES, unhex(t, "c21dd66acac13cb3bc8b331b24afb57b"))
+	c := &Card{TAR: scp80.TARRFMUSIM, Keys: scp80.Keys{Enc: enc}}
+	for _, s := range []string{fmt.Sprintf("%v", c), fmt.Sprintf("%+v", *c), fmt.Sprintf("%#v", *c)} {
+		if strings.Contains(strings.ToLower(s), "c21d") || !strings.Contains(s, "redacted") {
+			t.Fatalf("%s", s)
+		}
 	}
 }
