@@ -38,11 +38,19 @@ func (r Release) String() string {
 //
 //	version(1)=1 len(1) ICCID index(1) len(1) operator len(2) sealed sig(64)
 //
-// The signature covers every byte before it.
+// The Ed25519 signature covers sigDomainRelease followed by every byte
+// before it.
 func AppendRelease(dst []byte, r *Release) []byte {
 	dst = appendSignedPart(dst, r.ICCID, r.Index, r.Operator, r.Sealed)
 	return append(dst, r.Sig...)
 }
+
+// Signature domains: each signed message starts with one, so a signature
+// over one kind of release never verifies as another.
+const (
+	sigDomainRelease = "uiccsim escrow release v1\x00"
+	sigDomainBatch   = "uiccsim escrow batch release v1\x00"
+)
 
 func appendSignedPart(dst []byte, iccid ICCID, index int, op OperatorID, sealedBox []byte) []byte {
 	dst = append(dst, recordVersion, byte(len(iccid)))
@@ -132,7 +140,7 @@ func parsePayload(b []byte) (Delivery, error) {
 func OpenRelease(r *Release, escrowKey ed25519.PublicKey, pub, priv *[32]byte) (Delivery, error) {
 	where := fmt.Sprintf("release of card %s index %d to %s", r.ICCID, r.Index, r.Operator)
 	if len(escrowKey) != ed25519.PublicKeySize ||
-		!ed25519.Verify(escrowKey, appendSignedPart(nil, r.ICCID, r.Index, r.Operator, r.Sealed), r.Sig) {
+		!ed25519.Verify(escrowKey, appendSignedPart([]byte(sigDomainRelease), r.ICCID, r.Index, r.Operator, r.Sealed), r.Sig) {
 		return Delivery{}, fmt.Errorf("%w: %s: escrow signature does not verify", ErrMalformed, where)
 	}
 	pt, ok := box.OpenAnonymous(nil, r.Sealed, pub, priv)
@@ -160,7 +168,8 @@ func (e *Escrow) sealRelease(iccid ICCID, index int, op OperatorID, pub *[32]byt
 		return Release{}, fmt.Errorf("escrow: sealing card %s index %d to %s: %w", iccid, index, op, err)
 	}
 	r := Release{ICCID: iccid, Index: index, Operator: op, Sealed: sb}
-	r.Sig = ed25519.Sign(e.signer, appendSignedPart(make([]byte, 0, 8+len(iccid)+len(op)+len(sb)), iccid, index, op, sb))
+	msg := append(make([]byte, 0, len(sigDomainRelease)+8+len(iccid)+len(op)+len(sb)), sigDomainRelease...)
+	r.Sig = ed25519.Sign(e.signer, appendSignedPart(msg, iccid, index, op, sb))
 	return r, nil
 }
 
@@ -211,26 +220,8 @@ func (e *Escrow) release(tx *sealed.Tx, iccid ICCID, index int, op OperatorID) (
 	if refusal != nil {
 		return Release{}, fmt.Errorf("release of card %s index %d: %w", iccid, index, refusal), nil
 	}
-	c, refusal := readCard(tx, iccid)
-	if refusal != nil {
-		if errors.Is(refusal, ErrUnknownCard) {
-			return Release{}, refusal, nil
-		}
-		return Release{}, nil, refusal
-	}
-	if refusal := checkIndex(iccid, index, c.Pairs); refusal != nil {
-		return Release{}, refusal, nil
-	}
-	switch {
-	case index > c.Active:
-		return Release{}, fmt.Errorf("%w: %s asks for card %s index %d, but no switch to index %d was reported (active index %d, owner %s)",
-			ErrNotOwner, op, iccid, index, index, c.Active, c.Owner()), nil
-	case c.Owners[index] != op:
-		return Release{}, fmt.Errorf("%w: %s asks for card %s index %d, whose recorded owner is %s",
-			ErrNotOwner, op, iccid, index, c.Owners[index]), nil
-	case index < c.Active:
-		return Release{}, fmt.Errorf("%w: card %s index %d was destroyed when the card moved to index %d",
-			ErrRetired, iccid, index, c.Active), nil
+	if refusal, err := checkRelease(tx, iccid, index, op); refusal != nil || err != nil {
+		return Release{}, refusal, err
 	}
 	var buf [256]byte
 	pairEnc, err := tx.Get(buf[:0], bucketPairs, pairKey(make([]byte, 0, 24), iccid, index), kindPair)
