@@ -41,7 +41,8 @@ func TestMain(m *testing.M) {
 // crashChild is the child process of TestCrashMidTransaction. It
 // personalises batches of crashBatch cards, each batch in a single
 // transaction, forever, printing "begin N" from inside each transaction
-// and "commit N" after it, until it is killed.
+// and "last N" from inside each transaction and "commit N" after it,
+// until it is killed.
 func crashChild(path string) {
 	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "crash child:", err)
@@ -65,7 +66,7 @@ func crashChild(path string) {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	for gen := 0; ; gen++ {
-		first := true
+		loaded := 0
 		iccids := make([]ICCID, crashBatch)
 		for i := range iccids {
 			if iccids[i], err = NewICCID(fmt.Sprintf("898821100%010d", start+gen*crashBatch+i)); err != nil {
@@ -74,12 +75,15 @@ func crashChild(path string) {
 		}
 		_, err := e.Personalise(Batch{ICCIDs: iccids, Pairs: crashPairs, Initial: "MNO-A", TxCards: crashBatch},
 			func(ICCID, *keystore.List) error {
-				if first {
-					first = false
+				// "begin": the transaction is being built; "last": the last
+				// card is loaded, bbolt's commit comes next.
+				switch loaded++; loaded {
+				case 1:
 					fmt.Fprintf(out, "begin %d\n", gen)
-					_ = out.Flush()
+				case crashBatch:
+					fmt.Fprintf(out, "last %d\n", gen)
 				}
-				return nil
+				return out.Flush()
 			})
 		if err != nil {
 			fail(err)
@@ -114,38 +118,45 @@ func TestCrashMidTransaction(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Batch 0 runs whole and is timed; the kill comes in batch killAt
-		// after 85%..115% of that time, near its commit, so that it lands
-		// while the transaction is built, while bbolt writes and syncs its
-		// pages, or just after.
+		// Batch 0 runs whole and is timed: its build (begin → last) and its
+		// commit window (last → commit: bbolt writes pages, fsyncs, writes
+		// the meta page, fsyncs; then the release is sealed). In batch
+		// killAt, even rounds kill at a random point of the build, odd
+		// rounds at a random point of the commit window.
 		killAt := 1 + rng.IntN(2)
-		var begun time.Time
-		var batchTime, delay time.Duration
+		inCommit := round%2 == 1
+		var begun, last time.Time
+		var build, window, delay time.Duration
 		committed := 0
 		killed := false
+		kill := func(d time.Duration) {
+			delay = d
+			time.Sleep(d)
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			killed = true
+		}
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			line := sc.Text()
-			if n, ok := strings.CutPrefix(line, "commit "); ok {
-				gen, _ := strconv.Atoi(n)
+			word, n, _ := strings.Cut(sc.Text(), " ")
+			gen, _ := strconv.Atoi(n)
+			switch {
+			case word == "commit":
 				committed = gen + 1
 				if gen == 0 {
-					batchTime = time.Since(begun)
+					window = time.Since(last)
 				}
-			}
-			if n, ok := strings.CutPrefix(line, "begin "); ok && !killed {
-				gen, _ := strconv.Atoi(n)
-				if gen == 0 {
-					begun = time.Now()
-				}
-				if gen == killAt {
-					delay = batchTime * time.Duration(85+rng.IntN(31)) / 100
-					time.Sleep(delay)
-					if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-						t.Fatal(err)
-					}
-					killed = true
-				}
+			case gen == 0 && word == "begin":
+				begun = time.Now()
+			case gen == 0 && word == "last":
+				last = time.Now()
+				build = last.Sub(begun)
+			case killed || gen != killAt:
+			case word == "begin" && !inCommit:
+				kill(time.Duration(rng.Int64N(int64(build) + 1)))
+			case word == "last" && inCommit:
+				kill(time.Duration(rng.Int64N(int64(window) + 1)))
 			}
 		}
 		werr := cmd.Wait()
@@ -184,8 +195,9 @@ func TestCrashMidTransaction(t *testing.T) {
 		if audited != n {
 			t.Fatalf("round %d: %d personalisations audited for %d cards", round, audited, n)
 		}
-		t.Logf("round %d: batch takes %v, killed %v into batch %d; %d batches seen committed, file holds %d cards (%s state)",
-			round, batchTime, delay, killAt, committed, n, map[bool]string{true: "new", false: "old"}[n == new])
+		phase := map[bool]string{false: "build", true: "commit window"}[inCommit]
+		t.Logf("round %d: build %v, commit window %v; killed %v into the %s of batch %d; %d batches seen committed, file holds %d cards (%s state)",
+			round, build, window, delay, phase, killAt, committed, n, map[bool]string{true: "new", false: "old"}[n == new])
 		if err := e.Close(); err != nil {
 			t.Fatal(err)
 		}
