@@ -187,3 +187,47 @@ func (t *Tx) walkLog(log string, kind Kind, anyKind bool, from uint64, fn func(s
 	}
 	return nil
 }
+
+// Anchor pins a log at one entry: its sequence number and the tag of its
+// sealed value, which the next entry's additional data chains to. A party
+// that keeps an anchor outside the file can later check that the log still
+// holds that entry unchanged and everything after it (CheckAnchor), which
+// detects a truncated log or a file rolled back to an older copy — what
+// the chain alone cannot.
+type Anchor struct {
+	Seq uint64
+	Tag [tagLen]byte
+}
+
+// Head returns the anchor of the log's last entry (Seq 0 for an empty log).
+func (t *Tx) Head(log string) (Anchor, error) {
+	if _, err := t.bucketName(logPrefix, log); err != nil {
+		return Anchor{}, err
+	}
+	h, err := t.readHead(log)
+	return Anchor{Seq: h.seq, Tag: h.tag}, err
+}
+
+// CheckAnchor reports whether the log still holds entry a.Seq with tag
+// a.Tag and a valid chain from it to the head, opening every later entry
+// (of any kind). It wraps ErrCorrupt if not.
+func (t *Tx) CheckAnchor(log string, a Anchor) error {
+	name, err := t.bucketName(logPrefix, log)
+	if err != nil {
+		return err
+	}
+	if a.Seq == 0 {
+		return t.verifyLog(log)
+	}
+	b := t.tx.Bucket(name)
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], a.Seq)
+	var v []byte
+	if b != nil {
+		v = b.Get(key[:])
+	}
+	if len(v) < BlobOverhead || !bytes.Equal(v[len(v)-tagLen:], a.Tag[:]) {
+		return fmt.Errorf("%w: log %s no longer holds anchored entry %d", ErrCorrupt, name, a.Seq)
+	}
+	return t.walkLog(log, 0, true, a.Seq+1, func(uint64, []byte) error { return nil })
+}
