@@ -142,3 +142,38 @@ func FuzzParseBatchPayload(f *testing.F) {
 		}
 	})
 }
+
+// TestReportSwitchBatchAppliesTheRulesPerCard moves a fleet in one report:
+// cards A owns move, a card B already owns is refused, a card at its last
+// pair is refused as exhausted, and the refusals leave those cards as
+// they were.
+func TestReportSwitchBatchAppliesTheRulesPerCard(t *testing.T) {
+	f := newFixture(t, 4, 2, nil)
+	if err := f.e.ReportSwitch(f.iccid(t, 3), f.A.id, f.B.id, 1); err != nil {
+		t.Fatal(err)
+	}
+	reqs := []Request{{f.iccid(t, 0), 1}, {f.iccid(t, 1), 1}, {f.iccid(t, 2), 0}, {f.iccid(t, 3), 1}}
+	refusals, err := f.e.ReportSwitchBatch(f.A.id, f.C.id, reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []error{nil, nil, ErrBackward, ErrNotOwner}
+	for i, w := range want {
+		if (w == nil) != (refusals[i] == nil) || (w != nil && !errors.Is(refusals[i], w)) {
+			t.Errorf("switch %d: %v, want %v", i, refusals[i], w)
+		}
+	}
+	for i, owner := range []OperatorID{f.C.id, f.C.id, f.A.id, f.B.id} {
+		if c, err := f.e.Card(f.iccid(t, i)); err != nil || c.Owner() != owner {
+			t.Errorf("card %d owner %s, want %s (%v)", i, c.Owner(), owner, err)
+		}
+	}
+	refusals, err = f.e.ReportSwitchBatch(f.C.id, f.A.id, []Request{{f.iccid(t, 0), 2}})
+	if err != nil || !errors.Is(refusals[0], ErrExhausted) {
+		t.Errorf("switch past the last pair: %v, %v", refusals, err)
+	}
+	refusals, err = f.e.ReportSwitchBatch(f.C.id, "MNO-X", reqs[:1])
+	if err != nil || !errors.Is(refusals[0], ErrUnknownOperator) {
+		t.Errorf("switch to an unregistered operator: %v, %v", refusals, err)
+	}
+}

@@ -87,3 +87,39 @@ func benchmarkReleaseBatch(b *testing.B, noSync bool) {
 
 func BenchmarkReleaseBatch1000NoSync(b *testing.B) { benchmarkReleaseBatch(b, true) }
 func BenchmarkReleaseBatch1000Fsync(b *testing.B)  { benchmarkReleaseBatch(b, false) }
+
+// benchmarkCampaign is the escrow's share of a 3b switch campaign for 1,000
+// cards: A reports all switches to B in one transaction, B obtains all
+// pairs in one batch release. It reports the escrow cost per device.
+func benchmarkCampaign(b *testing.B, noSync bool) {
+	const cards = 1000
+	f := newFixture(b, 0, 0, &sealed.Options{NoSync: noSync})
+	next := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		iccids := testICCIDs(b, next, cards)
+		next += cards
+		if _, err := f.e.Personalise(Batch{ICCIDs: iccids, Pairs: 2, Initial: f.A.id, TxCards: cards}, nil); err != nil {
+			b.Fatal(err)
+		}
+		reqs := make([]Request, cards)
+		for i := range reqs {
+			reqs[i] = Request{ICCID: iccids[i], Index: 1}
+		}
+		b.StartTimer()
+		refusals, err := f.e.ReportSwitchBatch(f.A.id, f.B.id, reqs)
+		if err != nil || refusals[0] != nil {
+			b.Fatal(err, refusals[0])
+		}
+		rel, _, err := f.e.ReleaseBatch(f.B.id, reqs)
+		if err != nil || rel.Count != cards {
+			b.Fatal(rel, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*cards), "ns/device")
+	b.ReportMetric(float64(b.N*cards)/b.Elapsed().Seconds(), "devices/s")
+}
+
+func BenchmarkCampaign1000NoSync(b *testing.B) { benchmarkCampaign(b, true) }
+func BenchmarkCampaign1000Fsync(b *testing.B)  { benchmarkCampaign(b, false) }

@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -232,86 +231,4 @@ func (e *Escrow) release(tx *sealed.Tx, iccid ICCID, index int, op OperatorID) (
 	defer clear(pairEnc)
 	r, err = e.sealRelease(iccid, index, op, pub, pairEnc)
 	return r, nil, err
-}
-
-// ReportSwitch records, on behalf of the card's current owner from, that
-// the card was switched to pair newIndex for operator to (TR 33.812
-// §5.3.2.2 step 6, reported once the card's PoR confirmed the switch). From
-// then on to is the only operator Release hands pair newIndex to. The pairs
-// the card moved past are destroyed in the same transaction. Refused: a
-// reporter that is not the current owner (ErrNotOwner), an unregistered
-// new owner (ErrUnknownOperator), a move to the active index or back
-// (ErrBackward), beyond the list (ErrIndexOutOfRange), or any move once the
-// last pair is active (ErrExhausted). Every report and refusal is audited.
-func (e *Escrow) ReportSwitch(iccid ICCID, from, to OperatorID, newIndex int) error {
-	if err := from.Validate(); err != nil {
-		return err
-	}
-	if err := to.Validate(); err != nil {
-		return err
-	}
-	if _, err := ParseICCID(string(iccid)); err != nil {
-		return err
-	}
-	var refusal error
-	err := e.st.Update(func(tx *sealed.Tx) error {
-		var err error
-		refusal, err = reportSwitch(tx, iccid, from, to, newIndex)
-		if err != nil {
-			return err
-		}
-		a := AuditEntry{Event: EventSwitch, ICCID: iccid, Index: newIndex, Operator: from, To: to}
-		if newIndex < 0 || newIndex >= keystore.MaxPairs {
-			a.Index = -1
-		}
-		if refusal != nil {
-			a.Refused, a.Reason = true, refusal.Error()
-		}
-		return appendAuditTx(tx, &a)
-	})
-	if err != nil {
-		return fmt.Errorf("escrow: switch of card %s to index %d for %s: %w", iccid, newIndex, to, err)
-	}
-	return refusal
-}
-
-func reportSwitch(tx *sealed.Tx, iccid ICCID, from, to OperatorID, newIndex int) (refusal, err error) {
-	if _, refusal := operatorKey(tx, to); refusal != nil {
-		return fmt.Errorf("switch of card %s to index %d: new owner: %w", iccid, newIndex, refusal), nil
-	}
-	c, refusal := readCard(tx, iccid)
-	if refusal != nil {
-		if errors.Is(refusal, ErrUnknownCard) {
-			return refusal, nil
-		}
-		return nil, refusal
-	}
-	if c.Owner() != from {
-		return fmt.Errorf("%w: %s reports a switch of card %s, whose current owner (index %d) is %s",
-			ErrNotOwner, from, iccid, c.Active, c.Owner()), nil
-	}
-	switch {
-	case newIndex < 0:
-		return fmt.Errorf("%w: switch of card %s to index %d", ErrIndexOutOfRange, iccid, newIndex), nil
-	case newIndex <= c.Active:
-		return fmt.Errorf("%w: switch of card %s to index %d, active index is %d", ErrBackward, iccid, newIndex, c.Active), nil
-	case c.Active == c.Pairs-1:
-		return fmt.Errorf("%w: switch of card %s to index %d, its last pair %d is active", ErrExhausted, iccid, newIndex, c.Active), nil
-	case newIndex >= c.Pairs:
-		return fmt.Errorf("%w: switch of card %s to index %d, the card holds pairs 0..%d", ErrIndexOutOfRange, iccid, newIndex, c.Pairs-1), nil
-	}
-	key := make([]byte, 0, 24)
-	for i := c.Active; i < newIndex; i++ {
-		if err := tx.Delete(bucketPairs, pairKey(key[:0], iccid, i)); err != nil {
-			return nil, err
-		}
-	}
-	for len(c.Owners) < newIndex {
-		// Indices skipped over were never used; they keep no owner but the
-		// encoding needs one per index, so they inherit the reporter.
-		c.Owners = append(c.Owners, from)
-	}
-	c.Owners = append(c.Owners, to)
-	c.Active = newIndex
-	return nil, tx.Put(bucketCards, []byte(iccid), kindCard, appendCard(make([]byte, 0, 64), &c))
 }

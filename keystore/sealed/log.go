@@ -31,6 +31,9 @@ func (t *Tx) headKey(log string) []byte {
 // readHead returns the log's head; a log never appended to has seq 0 and a
 // zero tag.
 func (t *Tx) readHead(log string) (logHead, error) {
+	if h, ok := t.heads[log]; ok {
+		return *h, nil
+	}
 	var h logHead
 	meta := t.tx.Bucket(metaBucket)
 	key := t.headKey(log)
@@ -84,17 +87,37 @@ func (t *Tx) Append(log string, kind Kind, plaintext []byte) (uint64, error) {
 	if err := b.SetSequence(seq); err != nil {
 		return 0, err
 	}
-	head := binary.BigEndian.AppendUint64(make([]byte, 0, 8+tagLen), seq)
-	head = append(head, blob[len(blob)-tagLen:]...)
-	hkey := t.headKey(log)
-	hblob, err := t.seal(make([]byte, 0, BlobOverhead+len(head)), kindMeta, metaBucket, hkey, nil, head)
-	if err != nil {
-		return 0, err
+	// The head moves in the transaction's cache; Update writes it once,
+	// sealed, before the commit.
+	if t.heads == nil {
+		t.heads = map[string]*logHead{}
 	}
-	if err := t.tx.Bucket(metaBucket).Put(hkey, hblob); err != nil {
-		return 0, err
+	nh := t.heads[log]
+	if nh == nil {
+		nh = new(logHead)
+		t.heads[log] = nh
 	}
+	nh.seq = seq
+	copy(nh.tag[:], blob[len(blob)-tagLen:])
 	return seq, nil
+}
+
+// flushHeads writes the sealed head of every log appended to in the
+// transaction; Update calls it after fn succeeded, before the commit.
+func (t *Tx) flushHeads() error {
+	for log, h := range t.heads {
+		head := binary.BigEndian.AppendUint64(make([]byte, 0, 8+tagLen), h.seq)
+		head = append(head, h.tag[:]...)
+		hkey := t.headKey(log)
+		hblob, err := t.seal(make([]byte, 0, BlobOverhead+len(head)), kindMeta, metaBucket, hkey, nil, head)
+		if err != nil {
+			return err
+		}
+		if err := t.tx.Bucket(metaBucket).Put(hkey, hblob); err != nil {
+			return fmt.Errorf("sealed: head of log %s: %w", log, err)
+		}
+	}
+	return nil
 }
 
 // LogLen returns the number of entries in the log, from its sealed head.
