@@ -195,7 +195,9 @@ func (e *Escrow) ReleaseBatch(operator OperatorID, reqs []Request) (r BatchRelea
 			return BatchRelease{}, nil, err
 		}
 	}
-	var payload []byte
+	// Sized for pairs with one OTA key set, so that the plaintext is not
+	// copied (and left behind) by growth in the common case.
+	payload := make([]byte, 0, 16+len(reqs)*128)
 	defer func() { clear(payload) }()
 	var pub *[32]byte
 	granted := 0
