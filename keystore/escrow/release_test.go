@@ -118,6 +118,7 @@ func TestReleaseRules(t *testing.T) {
 		{"C cannot obtain pair 0", release(0, f.C), ErrNotOwner},
 		{"unregistered D cannot obtain pair 0", release(0, D), ErrUnknownOperator},
 		{"unknown card", func() error { _, err := f.e.Release(unknown, 0, f.A.id); return err }, ErrUnknownCard},
+		{"switch of an unknown card", func() error { return f.e.ReportSwitch(unknown, f.A.id, f.B.id, 1) }, ErrUnknownCard},
 		{"index beyond the list", release(4, f.A), ErrIndexOutOfRange},
 		{"negative index", release(-1, f.A), ErrIndexOutOfRange},
 		{"B cannot report a switch of A's card", report(f.B, f.B, 1), ErrNotOwner},
