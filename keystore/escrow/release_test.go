@@ -289,3 +289,26 @@ func TestWrongMasterKeyCannotOpenTheEscrow(t *testing.T) {
 		t.Fatal("escrow opened under another master key")
 	}
 }
+
+func TestMalformedRequestsAreRejectedBeforeTheStore(t *testing.T) {
+	f := newFixture(t, 1, 2, nil)
+	c := f.iccid(t, 0)
+	before, _ := f.e.AuditAnchor()
+	for _, err := range []error{
+		func() error { _, err := f.e.Release("8988211000000530083", 0, f.A.id); return err }(),
+		func() error { _, err := f.e.Release(c, 0, "bad id"); return err }(),
+		f.e.ReportSwitch("12345", f.A.id, f.B.id, 1),
+		f.e.ReportSwitch(c, f.A.id, "", 1),
+		func() error { _, _, err := f.e.ReleaseBatch(f.A.id, []Request{{"x", 0}}); return err }(),
+	} {
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("err = %v, want ErrInvalid", err)
+		}
+	}
+	if after, _ := f.e.AuditAnchor(); after != before {
+		t.Errorf("malformed requests reached the audit log: %d → %d entries", before.Seq, after.Seq)
+	}
+	if c2, _ := f.e.Card(c); c2.Active != 0 || c2.Owner() != f.A.id {
+		t.Errorf("card changed: %+v", c2)
+	}
+}
