@@ -24,10 +24,10 @@ uiccsim trace --hex session.txt`,
 
 // traceLine is the JSON form of one decoded pair.
 type traceLine struct {
-	Source   string `json:"source"` // file:line of the command
-	CAPDU    string `json:"capdu"`
-	RAPDU    string `json:"rapdu,omitempty"`
-	SW       string `json:"sw,omitempty"`
+	Source string `json:"source"` // file:line of the command
+	CAPDU  string `json:"capdu"`
+	RAPDU  string `json:"rapdu,omitempty"`
+	SW     string `json:"sw,omitempty"`
 	apdutrace.Entry
 }
 
