@@ -38,6 +38,10 @@ func TestCLADecoding(t *testing.T) {
 		{0xA0, ClassGSM, 0, 0, false}, // TS 51.011: always channel 0
 		{0x20, ClassInvalid, 0, 0, false},
 		{0x3F, ClassInvalid, 3, 3, true},
+		{0x90, ClassProprietary, 0, 0, true}, // chained '80' (ISO/IEC 7816-4 b5; Java Card JCRE §4.3)
+		{0x93, ClassProprietary, 3, 0, true},
+		{0xD2, ClassProprietary, 6, 0, true},
+		{0xA4, ClassInvalid, 0, 0, false}, // only 'A0' is the GSM class (TS 51.011)
 		{0xB0, ClassInvalid, 0, 0, true},
 		{0xFF, ClassInvalid, 19, 2, true}, // PPS
 	}
@@ -83,7 +87,7 @@ func TestCLAString(t *testing.T) {
 // WithChannel re-codes the class byte between the first (channels 0–3) and
 // further (4–19) codings and keeps kind, chaining and the presence of SM.
 func TestCLAWithChannelRoundTrip(t *testing.T) {
-	bases := []CLA{0x00, 0x80, 0x10, 0x08, 0x0C, 0x43, 0x60, 0xC5, 0xE0, 0x83, 0x52}
+	bases := []CLA{0x00, 0x80, 0x10, 0x08, 0x0C, 0x43, 0x60, 0xC5, 0xE0, 0x83, 0x52, 0x91, 0xD3}
 	for _, base := range bases {
 		for ch := 0; ch <= 19; ch++ {
 			c := base.WithChannel(ch)

@@ -22,6 +22,7 @@ type Error struct {
 	Err    error  // ErrMalformed or ErrChecksum
 }
 
+// Error gives the sentinel, the byte offset and the reason.
 func (e *Error) Error() string {
 	return e.Err.Error() + " at byte " + strconv.Itoa(e.Offset) + ": " + e.Reason
 }
@@ -47,6 +48,7 @@ const (
 	Inverse Convention = 0x3F // inverse convention: logic one is low, MSB first
 )
 
+// String names the convention of ISO/IEC 7816-3 §8.1.
 func (c Convention) String() string {
 	switch c {
 	case Direct:
@@ -62,6 +64,7 @@ func (c Convention) String() string {
 // announces global interface bytes.
 type Protocol uint8
 
+// String writes the protocol as ISO/IEC 7816-3 does: "T=0".
 func (p Protocol) String() string { return "T=" + strconv.Itoa(int(p)) }
 
 // ProtocolSet is a set of protocol types, bit T for T=0..14.

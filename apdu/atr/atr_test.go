@@ -133,7 +133,8 @@ func TestSysmoUSIMFields(t *testing.T) {
 		"T0=9F Y1=1001 K=15 historical bytes; TA1=96 (Fi=512, Di=32, 16 cycles/ETU, fmax 5 MHz); " +
 		"TD1=80 Y2=1000 T=0; TD2=1F Y3=0001 T=15 (global interface bytes follow); " +
 		"TA3=C7 (clock stop with no preference, classes A (5 V), B (3 V), C (1.8 V)); " +
-		"historical bytes 80 31 A0 73 BE 21 13 67 43 20 07 18 00 00 01; TCK=A5 (correct checksum); protocols offered: T=0."
+		"historical bytes 80 31 A0 73 BE 21 13 67 43 20 07 18 00 00 01 [category 80, COMPACT-TLV: card service data A0, " +
+		"card capabilities BE 21 13 (4 logical channels, assigned by the card), pre-issuing data 43 20 07 18 00 00 01]; TCK=A5 (correct checksum); protocols offered: T=0."
 	if s := a.String(); s != want {
 		t.Errorf("String() =\n%s\nwant\n%s", s, want)
 	}

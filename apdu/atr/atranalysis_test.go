@@ -3,6 +3,7 @@ package atr
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +37,8 @@ var (
 	reHist   = regexp.MustCompile(`^\+ Historical bytes: ([0-9A-F ]+)$`)
 	reTCK    = regexp.MustCompile(`^\+ TCK = ([0-9A-F]{2}) (\(correct checksum\)|WRONG CHECKSUM)`)
 	reATRhex = regexp.MustCompile(`^3[BF]( [0-9A-F]{2})+$`)
+	reCat    = regexp.MustCompile(`^\s+Category indicator byte: ([0-9A-F]{2})`)
+	reCTLV   = regexp.MustCompile(`^\s+Tag: ([0-9A-F]), len: ([0-9A-F])`)
 )
 
 type analysis struct {
@@ -44,6 +47,8 @@ type analysis struct {
 	protocols []int
 	hist      string
 	tck       string // "", "correct", "wrong"
+	category  string
+	compact   []string // "tag/len" of each COMPACT-TLV object
 	errors    bool
 }
 
@@ -77,6 +82,12 @@ func analyse(t *testing.T, tool, home, atr string) analysis {
 		}
 		if m := reTCK.FindStringSubmatch(line); m != nil {
 			a.tck = map[bool]string{true: "correct", false: "wrong"}[m[2] == "(correct checksum)"]
+		}
+		if m := reCat.FindStringSubmatch(line); m != nil {
+			a.category = m[1]
+		}
+		if m := reCTLV.FindStringSubmatch(line); m != nil {
+			a.compact = append(a.compact, m[1]+"/"+m[2])
 		}
 		if strings.Contains(line, "ERROR") || strings.Contains(line, "Truncating") {
 			a.errors = true
@@ -126,7 +137,7 @@ func TestAgainstATRAnalysis(t *testing.T) {
 		t.Fatal(err)
 	}
 	atrs := sampleATRs(t, 60)
-	accepted := 0
+	accepted, compared := 0, 0
 	for _, s := range atrs {
 		in := unhex(t, s)
 		ours, err := Parse(in)
@@ -175,8 +186,28 @@ func TestAgainstATRAnalysis(t *testing.T) {
 		if want := map[bool]string{true: "correct", false: ""}[ours.TCKRequired()]; theirs.tck != want {
 			t.Errorf("%s: TCK required %v, ATR_analysis TCK %q", s, ours.TCKRequired(), theirs.tck)
 		}
+		h, err := ParseHistorical(ours.Historical)
+		if len(ours.Historical) == 0 || err != nil {
+			continue
+		}
+		if hex2(h.Category) != theirs.category {
+			t.Errorf("%s: category %02X, ATR_analysis %s", s, h.Category, theirs.category)
+		}
+		if h.Category == CategoryCompact || h.Category == CategoryCompactStatus {
+			var compact []string
+			for _, o := range h.Objects {
+				compact = append(compact, fmt.Sprintf("%X/%X", o.Tag, len(o.Value)))
+			}
+			if strings.Join(compact, " ") != strings.Join(theirs.compact, " ") {
+				t.Errorf("%s: COMPACT-TLV %v, ATR_analysis %v", s, compact, theirs.compact)
+			}
+			compared++
+		}
 	}
-	t.Logf("%d ATRs compared, %d accepted", len(atrs), accepted)
+	t.Logf("%d ATRs compared, %d accepted, %d with COMPACT-TLV historical bytes", len(atrs), accepted, compared)
+	if compared < 10 {
+		t.Errorf("only %d ATRs with COMPACT-TLV historical bytes compared", compared)
+	}
 	if accepted < len(atrs)*3/4 {
 		t.Errorf("only %d of %d real ATRs accepted", accepted, len(atrs))
 	}

@@ -69,6 +69,7 @@ const (
 	ClockStopAny          ClockStop = 3 // supported, no preference
 )
 
+// String describes the indicator as ISO/IEC 7816-3 §8.3 Table 11 does.
 func (c ClockStop) String() string {
 	return [...]string{"clock stop not supported", "clock stop in state L", "clock stop in state H", "clock stop with no preference"}[c&3]
 }
@@ -85,6 +86,7 @@ const (
 	ClassC                     // 1.8 V
 )
 
+// String lists the classes with their voltages, ISO/IEC 7816-3 §8.3 Table 12.
 func (c Classes) String() string {
 	var parts []string
 	for i, name := range []string{"A (5 V)", "B (3 V)", "C (1.8 V)"} {
@@ -150,6 +152,9 @@ func (a ATR) String() string {
 	}
 	if k > 0 {
 		sb.WriteString("; historical bytes " + hexSpaced(a.Historical))
+		if h, err := ParseHistorical(a.Historical); err == nil {
+			sb.WriteString(" [" + h.String() + "]")
+		}
 	}
 	if a.TCKRequired() {
 		sb.WriteString("; TCK=" + hex2(raw[len(raw)-1]) + " (correct checksum)")

@@ -45,5 +45,5 @@ func ExampleATR_Append() {
 func ExampleATR_String() {
 	a, _ := atr.Parse([]byte{0x3B, 0x8A, 0x80, 0x01, 0x00, 0x31, 0xC1, 0x73, 0xC8, 0x40, 0x00, 0x00, 0x90, 0x00, 0x90})
 	fmt.Println(a)
-	// Output: ATR 3B 8A 80 01 00 31 C1 73 C8 40 00 00 90 00 90: TS=3B direct convention; T0=8A Y1=1000 K=10 historical bytes; TD1=80 Y2=1000 T=0; TD2=01 Y3=0000 T=1; historical bytes 00 31 C1 73 C8 40 00 00 90 00; TCK=90 (correct checksum); protocols offered: T=0, T=1.
+	// Output: ATR 3B 8A 80 01 00 31 C1 73 C8 40 00 00 90 00 90: TS=3B direct convention; T0=8A Y1=1000 K=10 historical bytes; TD1=80 Y2=1000 T=0; TD2=01 Y3=0000 T=1; historical bytes 00 31 C1 73 C8 40 00 00 90 00 [category 00, COMPACT-TLV: card service data C1, card capabilities C8 40 00 (1 logical channel); status indicator LCS 00 SW 9000]; TCK=90 (correct checksum); protocols offered: T=0, T=1.
 }

@@ -5,8 +5,9 @@ import (
 	"strconv"
 )
 
-// Sentinel errors. Every *Error wraps ErrMalformed and one of the others;
-// test with errors.Is.
+// Sentinel errors; test with errors.Is. Every decoding *Error wraps
+// ErrMalformed and one of ErrTruncated, ErrInvalidTag, ErrInvalidLength and
+// ErrUnexpectedTag; a Builder's length overflow wraps ErrTooLong alone.
 var (
 	// ErrMalformed is wrapped by every decoding error of this package.
 	ErrMalformed = errors.New("tlv: malformed")
@@ -34,6 +35,7 @@ type Error struct {
 	Err    error  // the sentinel: ErrTruncated, ErrInvalidTag, ...
 }
 
+// Error gives the sentinel, the byte offset and the reason.
 func (e *Error) Error() string {
 	return e.Err.Error() + " at byte " + strconv.Itoa(e.Offset) + ": " + e.Reason
 }

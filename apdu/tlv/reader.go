@@ -56,6 +56,9 @@ func (r *Reader) sub(start, n int) Reader {
 // §5.2.2.1 allows before, between and after BER-TLV objects (erased parts
 // of records, the unused tail of an EF_DIR or EF_ARR record).
 func (r *Reader) SkipPadding() {
+	if r.err != nil {
+		return
+	}
 	i := 0
 	for i < len(r.b) && (r.b[i] == 0x00 || r.b[i] == 0xFF) {
 		i++
@@ -211,6 +214,9 @@ func (r *Reader) ReadExpectBER(want Tag, value *Reader) bool {
 // from r and does not descend into constructed values. It returns false
 // when no such object precedes the end or the first malformed object.
 func (r *Reader) FindBER(want Tag, value *Reader) bool {
+	if r.err != nil {
+		return false
+	}
 	s := Reader{b: r.b, off: r.off}
 	for {
 		s.SkipPadding()
@@ -272,6 +278,9 @@ func (r *Reader) ReadExpectComprehension(want CTag, value *Reader) bool {
 // one with tag value want (either CR setting) and sets *value and *cr. It
 // does not consume from r.
 func (r *Reader) FindComprehension(want CTag, cr *bool, value *Reader) bool {
+	if r.err != nil {
+		return false
+	}
 	s := Reader{b: r.b, off: r.off}
 	for !s.Empty() {
 		var t CTag

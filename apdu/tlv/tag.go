@@ -14,6 +14,7 @@ const (
 	ClassPrivate         Class = 3 // 'C0'–'FF'
 )
 
+// String names the class as ISO/IEC 8825-1 §8.1.2.2 does.
 func (c Class) String() string {
 	switch c {
 	case ClassUniversal:
