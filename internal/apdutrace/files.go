@@ -3,6 +3,7 @@ package apdutrace
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // Dir is the directory a Tracer believes is selected, which decides how a
@@ -238,4 +239,29 @@ func fileLabel(dir Dir, fid uint16) string {
 		return fmt.Sprintf("%s (%04X)", n, fid)
 	}
 	return fmt.Sprintf("%04X", fid)
+}
+
+// LookupFile finds the FID of the file named name ("EF.IMSI", "ef.imsi",
+// "DF.TELECOM") in directory dir, as FileName names it; ok is false when no
+// well-known file has that name there.
+func LookupFile(dir Dir, name string) (fid uint16, ok bool) {
+	tables := []map[uint16]string{mfFiles}
+	switch dir {
+	case DirTelecom:
+		tables = append([]map[uint16]string{telecomFiles}, tables...)
+	case DirGSM:
+		tables = append([]map[uint16]string{gsmFiles}, tables...)
+	case DirUSIM:
+		tables = append([]map[uint16]string{usimFiles}, tables...)
+	case DirISIM:
+		tables = append([]map[uint16]string{isimFiles}, tables...)
+	}
+	for _, t := range tables {
+		for f, n := range t {
+			if strings.EqualFold(n, name) {
+				return f, true
+			}
+		}
+	}
+	return 0, false
 }
