@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/keystore"
 	"github.com/uiccsim/uiccsim/milenage"
 	"github.com/uiccsim/uiccsim/usim/fs"
 	"github.com/uiccsim/uiccsim/usim/jc"
@@ -39,6 +40,7 @@ type Card struct {
 	adf  fs.Node
 	aid  jc.AID
 	usim *applet
+	ota  *otaState
 }
 
 var (
@@ -55,12 +57,33 @@ func New(p *profile.Profile) (*Card, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	st := store.New(store.Options{JournalSize: JournalSize})
+	pairs, err := pairsFromProfile(p)
+	if err != nil {
+		return nil, err
+	}
+	list, err := keystore.NewList(pairs)
+	for i := range pairs {
+		pairs[i].Wipe()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("usim: key pairs: %w", err)
+	}
+	defer list.Wipe()
+	// The journal must hold a SWITCH: the whole key list cell besides
+	// EF_IMSI and the SQN array.
+	keysCell := 2 + len(keystore.AppendList(nil, list)) + keysSlack
+	st := store.New(store.Options{JournalSize: JournalSize + 2*keysCell})
 	f, adf, err := build(st, p)
 	if err != nil {
 		return nil, err
 	}
 	if err := writeAuth(st, p); err != nil {
+		return nil, err
+	}
+	if err := writeKeys(st, list); err != nil {
+		return nil, err
+	}
+	if err := writeOTA(st, p); err != nil {
 		return nil, err
 	}
 	c, err := assemble(st, f, adf)
@@ -96,7 +119,11 @@ func assemble(st *store.Store, f *fs.FS, adf fs.Node) (*Card, error) {
 	if err := f.InstallApps(rt); err != nil {
 		return nil, err
 	}
-	return &Card{rt: rt, fs: f, st: st, adf: adf, aid: aid, usim: a}, nil
+	c := &Card{rt: rt, fs: f, st: st, adf: adf, aid: aid, usim: a}
+	if err := c.setupOTA(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // OpenImage restores a card saved with SaveImage and powers it on.
@@ -143,8 +170,19 @@ func (c *Card) SaveImage(path string) error { return c.st.SaveFile(path) }
 // Transmit processes one command APDU (apdu.Transport).
 func (c *Card) Transmit(dst, cmd []byte) ([]byte, error) { return c.rt.Transmit(dst, cmd) }
 
-// Reset resets the card and returns its ATR (apdu.Transport).
-func (c *Card) Reset(cold bool) ([]byte, error) { return c.rt.Reset(cold) }
+// Reset resets the card and returns its ATR (apdu.Transport). The RAM view
+// of the key-pair list is reloaded from the store, which a power loss may
+// have rolled back.
+func (c *Card) Reset(cold bool) ([]byte, error) {
+	atr, err := c.rt.Reset(cold)
+	if err != nil {
+		return atr, err
+	}
+	if err := c.usim.creds.reload(); err != nil {
+		return nil, err
+	}
+	return atr, nil
+}
 
 // Close powers the card off (apdu.Transport).
 func (c *Card) Close() error { return c.rt.Close() }

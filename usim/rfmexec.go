@@ -1,0 +1,374 @@
+package usim
+
+import (
+	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/ota/engine"
+	"github.com/uiccsim/uiccsim/usim/fs"
+)
+
+// rfmExec runs the commands of a remote file management script (ETSI TS
+// 102 226 §5) on the card's file system with the RFM application's own
+// context: its own current DF and EF, starting at the MF (RFM of the UICC)
+// or at ADF.USIM (RFM of the USIM, 3GPP TS 31.116), and the access domain of
+// TS 102 226 §8.2.1.3.2.3: the key references it holds, against which the
+// EF_ARR rules (TS 102 221 §9.2.4) are evaluated. The terminal's channels
+// and PIN status are neither used nor changed.
+//
+// Commands: SELECT by FID (search order of TS 102 221 §8.4.1), parent DF,
+// DF name (the USIM ADF), path from the MF or the current DF (P2 04 answers
+// the FCP, 0C nothing); READ/UPDATE BINARY (offset or SFI); READ/UPDATE
+// RECORD (absolute, next, previous, current; SFI). Anything else answers
+// 6D00, as TS 102 226 §5 lets an RFM application refuse a command it does
+// not implement. Writes go through fs.Write / fs.WriteRecord into the
+// ENVELOPE command's store transaction.
+type rfmExec struct {
+	fs      *fs.FS
+	start   fs.Node // MF or the USIM ADF
+	adf     fs.Node // the USIM ADF (7FFF)
+	access  [256]bool
+	df, ef  fs.Node
+	rec     int
+	changed []fs.Node // EFs changed by the script, each once
+}
+
+func newRFMExec(f *fs.FS, start, adf fs.Node, access []byte) *rfmExec {
+	r := &rfmExec{fs: f, start: start, adf: adf}
+	for _, k := range access {
+		r.access[k] = true
+	}
+	r.begin()
+	return r
+}
+
+// begin starts a new script: the start DF is current, no EF, nothing changed.
+func (r *rfmExec) begin() {
+	r.df, r.ef, r.rec = r.start, fs.NoNode, 0
+	r.changed = r.changed[:0]
+}
+
+// Exec implements rfm.Executor.
+func (r *rfmExec) Exec(cmd, dst []byte) []byte {
+	c, err := apdu.ParseCommand(cmd)
+	if err != nil {
+		return appendSW(dst, apdu.SWWrongLength)
+	}
+	start := len(dst)
+	out, err := r.exec(&c, dst)
+	if err != nil {
+		sw, ok := err.(apdu.StatusWord)
+		if !ok {
+			sw = apdu.SWTechnicalProblem
+		}
+		if sw.SW1() != 0x62 && sw.SW1() != 0x63 {
+			out = dst[:start]
+		}
+		return appendSW(out, sw)
+	}
+	return appendSW(out, apdu.SWOK)
+}
+
+func appendSW(dst []byte, sw apdu.StatusWord) []byte { return append(dst, byte(sw>>8), byte(sw)) }
+
+func (r *rfmExec) exec(c *apdu.Command, dst []byte) ([]byte, error) {
+	if c.Class().Kind() != apdu.ClassInterindustry {
+		return dst, apdu.SWCLANotSupported
+	}
+	switch c.INS {
+	case 0xA4:
+		return r.selectFile(c, dst)
+	case 0xB0, 0xD6:
+		return r.binary(c, dst)
+	case 0xB2, 0xDC:
+		return r.record(c, dst)
+	}
+	return dst, apdu.SWINSNotSupported
+}
+
+// info returns file n's description (zero Info for NoNode).
+func (r *rfmExec) info(n fs.Node) fs.Info {
+	i, _ := r.fs.Info(n)
+	return i
+}
+
+// find resolves one FID relative to DF df, TS 102 221 §8.4.1: the MF,
+// the current application (7FFF), a child of df, df itself, its parent, a
+// sibling DF.
+func (r *rfmExec) find(df fs.Node, fid fs.FileID) fs.Node {
+	switch fid {
+	case fs.FIDMF:
+		return r.fs.MF()
+	case fs.FIDCurrentADF:
+		return r.adf
+	}
+	if n, ok := r.fs.Child(df, fid); ok {
+		return n
+	}
+	if r.info(df).FID == fid {
+		return df
+	}
+	if p := r.info(df).Parent; p != fs.NoNode {
+		if r.info(p).FID == fid {
+			return p
+		}
+		if n, ok := r.fs.Child(p, fid); ok && r.info(n).Kind.IsDF() {
+			return n
+		}
+	}
+	return fs.NoNode
+}
+
+// selectFile is SELECT, TS 102 221 §11.1.1, in the RFM context.
+func (r *rfmExec) selectFile(c *apdu.Command, dst []byte) ([]byte, error) {
+	if c.P2 != 0x04 && c.P2 != 0x0C {
+		return dst, apdu.SWIncorrectP1P2
+	}
+	n := fs.NoNode
+	d := c.Data
+	switch c.P1 {
+	case 0x00:
+		if len(d) != 2 {
+			return dst, apdu.SWWrongLength
+		}
+		n = r.find(r.df, fs.FileID(d[0])<<8|fs.FileID(d[1]))
+	case 0x03:
+		if len(d) != 0 {
+			return dst, apdu.SWWrongLength
+		}
+		n = r.info(r.df).Parent
+	case 0x04:
+		if r.adf != fs.NoNode && len(d) >= 5 && r.info(r.adf).AID.HasPrefix(d) {
+			n = r.adf
+		}
+	case 0x08, 0x09:
+		if len(d) == 0 || len(d)%2 != 0 {
+			return dst, apdu.SWWrongLength
+		}
+		n = r.df
+		if c.P1 == 0x08 {
+			n = r.fs.MF()
+		}
+		for i := 0; i < len(d) && n != fs.NoNode; i += 2 {
+			fid := fs.FileID(d[i])<<8 | fs.FileID(d[i+1])
+			if c.P1 == 0x08 && i == 0 && fid == fs.FIDMF {
+				continue
+			}
+			if !r.info(n).Kind.IsDF() {
+				n = fs.NoNode
+				break
+			}
+			if fid == fs.FIDCurrentADF {
+				n = r.adf
+				continue
+			}
+			m, ok := r.fs.Child(n, fid)
+			if !ok {
+				m = fs.NoNode
+			}
+			n = m
+		}
+	default:
+		return dst, apdu.SWIncorrectP1P2
+	}
+	if n == fs.NoNode {
+		return dst, apdu.SWFileNotFound
+	}
+	if r.info(n).Kind.IsDF() {
+		r.df, r.ef = n, fs.NoNode
+	} else {
+		r.df, r.ef = r.info(n).Parent, n
+	}
+	r.rec = 0
+	if c.P2 == 0x04 {
+		dst = r.fs.AppendFCP(dst, n)
+	}
+	return dst, nil
+}
+
+// bySFI finds the EF with short file identifier s in the current DF.
+func (r *rfmExec) bySFI(s byte) fs.Node {
+	for n := fs.Node(0); int(n) < r.fs.Files(); n++ {
+		i := r.info(n)
+		if i.Parent == r.df && i.Kind == fs.KindEF && byte(i.SFI) == s {
+			return n
+		}
+	}
+	return fs.NoNode
+}
+
+// usable checks structure (6981), life cycle (6283) and the access rule
+// (6982) of EF n for mode.
+func (r *rfmExec) usable(n fs.Node, transparent bool, mode fs.Access, ins byte) error {
+	i := r.info(n)
+	if (i.Structure == fs.Transparent) != transparent {
+		return apdu.SWCommandIncompatible
+	}
+	if !i.LCSI.Activated() {
+		return apdu.SWWarningDeactivated
+	}
+	if !r.allowed(n, mode, ins) {
+		return apdu.SWSecurityNotSatisfied
+	}
+	return nil
+}
+
+// binary is READ BINARY / UPDATE BINARY, TS 102 221 §11.1.3 / §11.1.4.
+func (r *rfmExec) binary(c *apdu.Command, dst []byte) ([]byte, error) {
+	n, off := r.ef, int(c.P1)<<8|int(c.P2)
+	if c.P1&0x80 != 0 {
+		if c.P1&0x60 != 0 || c.P1&0x1F == 0 {
+			return dst, apdu.SWIncorrectP1P2
+		}
+		if n = r.bySFI(c.P1 & 0x1F); n == fs.NoNode {
+			return dst, apdu.SWFileNotFound
+		}
+		off = int(c.P2)
+	} else if n == fs.NoNode {
+		return dst, apdu.SWNoCurrentEF
+	}
+	update := c.INS == 0xD6
+	if update == (len(c.Data) == 0) {
+		return dst, apdu.SWWrongLength
+	}
+	mode := fs.AccessRead
+	if update {
+		mode = fs.AccessUpdate
+	}
+	if err := r.usable(n, true, mode, c.INS); err != nil {
+		return dst, err
+	}
+	content, err := r.fs.Content(n)
+	if err != nil {
+		return dst, apdu.SWTechnicalProblem
+	}
+	if off >= len(content) {
+		return dst, apdu.SWWrongP1P2
+	}
+	if !update {
+		ne := c.Ne
+		if ne == 0 {
+			ne = apdu.MaxShortNe
+		}
+		dst = append(dst, content[off:off+min(ne, len(content)-off)]...)
+		r.ef = n
+		return dst, nil
+	}
+	if off+len(c.Data) > len(content) {
+		return dst, apdu.SWWrongLength
+	}
+	if err := r.fs.Write(n, off, c.Data); err != nil {
+		return dst, err
+	}
+	r.ef = n
+	r.markChanged(n)
+	return dst, nil
+}
+
+// record is READ RECORD / UPDATE RECORD, TS 102 221 §11.1.5 / §11.1.6.
+func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
+	n := r.ef
+	if sfi := c.P2 >> 3; sfi != 0 {
+		if n = r.bySFI(sfi); n == fs.NoNode {
+			return dst, apdu.SWFileNotFound
+		}
+	} else if n == fs.NoNode {
+		return dst, apdu.SWNoCurrentEF
+	}
+	update := c.INS == 0xDC
+	mode := fs.AccessRead
+	if update {
+		mode = fs.AccessUpdate
+	}
+	if err := r.usable(n, false, mode, c.INS); err != nil {
+		return dst, err
+	}
+	i := r.info(n)
+	rec := r.rec
+	if n != r.ef {
+		rec = 0
+	}
+	switch c.P2 & 0x07 {
+	case 0x04:
+		rec = int(c.P1)
+	case 0x02:
+		rec++
+	case 0x03:
+		if rec == 0 {
+			rec = i.Records
+		} else {
+			rec--
+		}
+	default:
+		return dst, apdu.SWIncorrectP1P2
+	}
+	if rec < 1 || rec > i.Records {
+		return dst, apdu.SWRecordNotFound
+	}
+	if update {
+		if len(c.Data) != i.RecordLen {
+			return dst, apdu.SWWrongLength
+		}
+		if err := r.fs.WriteRecord(n, rec, c.Data); err != nil {
+			return dst, err
+		}
+		r.markChanged(n)
+	} else {
+		b, err := r.fs.Record(n, rec)
+		if err != nil {
+			return dst, apdu.SWRecordNotFound
+		}
+		dst = append(dst, b...)
+	}
+	r.ef, r.rec = n, rec
+	return dst, nil
+}
+
+func (r *rfmExec) markChanged(n fs.Node) {
+	for _, m := range r.changed {
+		if m == n {
+			return
+		}
+	}
+	r.changed = append(r.changed, n)
+}
+
+// path appends the full path of file n from the MF (3F00 … FID, an ADF
+// written 7FFF), the File List form of TS 102 223 §8.18.
+func (r *rfmExec) path(dst []byte, n fs.Node) []byte {
+	var fids [8]fs.FileID
+	k := 0
+	for m := n; m != fs.NoNode && k < len(fids); m = r.info(m).Parent {
+		i := r.info(m)
+		fid := i.FID
+		if i.Kind == fs.KindADF {
+			fid = fs.FIDCurrentADF
+		}
+		fids[k] = fid
+		k++
+	}
+	for k--; k >= 0; k-- {
+		dst = append(dst, byte(fids[k]>>8), byte(fids[k]))
+	}
+	return dst
+}
+
+// refresh appends the REFRESH (TS 102 223 §6.6.13) for the files the last
+// script changed, or returns nil when nothing changed or mode is none.
+func (r *rfmExec) refresh(mode engine.RefreshMode, none bool, aid []byte) []byte {
+	if none || len(r.changed) == 0 {
+		return nil
+	}
+	var files [][]byte
+	if mode == engine.RefreshFCN || mode == engine.RefreshNAAInitFCN {
+		for _, n := range r.changed {
+			files = append(files, r.path(nil, n))
+		}
+	}
+	if mode == engine.RefreshUICCReset {
+		aid = nil
+	}
+	b, err := engine.AppendRefresh(nil, 1, mode, files, aid)
+	if err != nil {
+		return nil
+	}
+	return b
+}
