@@ -274,12 +274,12 @@ func TestViolationsAreCaught(t *testing.T) {
 			input: func(s *seed) {
 				s.selectAID(0, 0, 0)
 				s.op(opPowerLoss)
-				s.b = append(s.b, 1, 0x00, 0x00) // cut after 1 write
+				s.b = append(s.b, 1, 0x01, 0x00, 0x00) // cut after 1 write, none in the restart
+				s.b = append(s.b, 0x00, 0x00)
 				s.ins(insAdd)
 				s.param(0)
 				s.param(0)
 				s.shape(apdu.Case3S, -1, []byte{9}, 0)
-				s.b = append(s.b, 0x01)
 			},
 			want: PowerLossRecovered, detail: `after restart cell "bad" changed at byte 0: 00 00 → 09 00`,
 		},

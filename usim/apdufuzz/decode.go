@@ -35,7 +35,8 @@ const (
 	opChain       = 12
 	opReset       = 13
 	opPowerLoss   = 14 // (Config.PowerLoss and a StoreHolder), else a command
-	opCount       = 16 // 15: a command
+	opRaw         = 15 // raw bytes: a length, then the APDU as it is
+	opCount       = 16
 )
 
 // step decodes and plays one step.
@@ -65,9 +66,25 @@ func (s *session) step() {
 			return
 		}
 		s.send(s.build())
+	case opRaw:
+		s.raw()
 	default:
 		s.send(s.build())
 	}
+}
+
+// raw sends up to 255 input bytes as they are: the seeds of
+// Config.Scripts, which the fuzzer then mutates byte by byte.
+func (s *session) raw() { s.send(s.rawBytes()) }
+
+func (s *session) rawBytes() []byte {
+	n := int(s.in.u8())
+	b := s.cmd[:0]
+	for range n {
+		b = append(b, s.in.u8())
+	}
+	s.cmd = b
+	return b
 }
 
 // channel picks a logical channel: mostly an open one (as the session

@@ -22,6 +22,10 @@ type Config struct {
 	// Secrets are command data fields tried verbatim now and then: PINs,
 	// PUKs, keys, well-formed amounts. Empty entries are ignored.
 	Secrets [][]byte
+	// Scripts are command sequences a real terminal sends (a start-up,
+	// a PIN dance, a transaction), each a list of raw command APDUs of at
+	// most 255 bytes; SeedInputs turns each into a seed the fuzzer mutates.
+	Scripts [][][]byte
 	// MaxSteps bounds the steps of one session (default 64).
 	MaxSteps int
 	// MaxData bounds the generated Nc of extended cases (default 300).

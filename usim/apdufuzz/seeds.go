@@ -111,7 +111,7 @@ func (s *seed) selectAID(i int, p2i, chIdx byte) {
 // and GET RESPONSE; the same on a second logical channel opened and
 // closed by MANAGE CHANNEL; each malformed encoding; a command chain;
 // resets; PIN presentations (Config.PINs); power loss at the first writes
-// of each instruction (Config.PowerLoss).
+// of each instruction (Config.PowerLoss); and each of Config.Scripts.
 func (fz *Fuzzer) SeedInputs() [][]byte {
 	cfg := &fz.cfg
 	var out [][]byte
@@ -213,15 +213,42 @@ func (fz *Fuzzer) SeedInputs() [][]byte {
 				s.selectAID(a, 2, 0)
 				for _, x := range ins {
 					for _, d := range [][]byte{{0x01}, four} {
-						s.op(opPowerLoss)
-						s.b = append(s.b, n)
-						s.b = append(s.b, 0x00, 0x01)
-						s.ins(x)
-						s.param(0)
-						s.param(0)
-						s.shape(apdu.Case3S, -1, d, 0)
-						s.b = append(s.b, 0x01) // restart without a second cut
+						for cla := range byte(min(2, len(cfg.CLA))) {
+							s.op(opPowerLoss)
+							s.b = append(s.b, n, 0x01, 0x00, 0x00) // cut after n writes, none in the restart; decoded command
+							s.b = append(s.b, 0x00, cla)
+							s.ins(x)
+							s.param(0)
+							s.param(0)
+							s.shape(apdu.Case3S, -1, d, 0)
+						}
 					}
+				}
+			}
+			out = append(out, s.b)
+		}
+	}
+	for _, script := range cfg.Scripts {
+		s = seed{cfg: cfg}
+		for _, c := range script {
+			if len(c) <= 255 {
+				s.op(opRaw)
+				s.b = append(s.b, byte(len(c)))
+				s.b = append(s.b, c...)
+			}
+		}
+		out = append(out, s.b)
+		if !cfg.PowerLoss {
+			continue
+		}
+		// The script with a power loss armed before every command.
+		for _, n := range []byte{1, 2, 3, 5} {
+			s = seed{cfg: cfg}
+			for _, c := range script {
+				if len(c) <= 255 {
+					s.op(opPowerLoss)
+					s.b = append(s.b, n, 0x01, 0x00, 0x80, byte(len(c)))
+					s.b = append(s.b, c...)
 				}
 			}
 			out = append(out, s.b)

@@ -268,8 +268,9 @@ func (s *session) track(c *apdu.Command, data []byte, sw apdu.StatusWord) {
 }
 
 // powerLoss arms a power loss after n persistent writes, sends one
-// command, and when the card died restarts it — possibly cutting power
-// again during the recovery — and checks it holds the state from before.
+// command (decoded, or raw as in Config.Scripts), and when the card died restarts it — possibly cutting power
+// again after m writes of the recovery — and checks it holds the state
+// from before.
 func (s *session) powerLoss() {
 	st := s.state.st
 	n := int(s.in.u8())
@@ -278,12 +279,19 @@ func (s *session) powerLoss() {
 	} else {
 		n %= 64
 	}
+	recut, m := s.in.u8()&3 == 0, int(s.in.u8()%4)
+	raw := s.in.u8()&0x80 != 0
 	s.tmp = strconv.AppendInt(s.tmp[:0], int64(n), 10)
 	s.log.add(recPowerLoss, s.tmp, nil)
 	s.state.take()
 	st.FailAfter(n)
 	s.armed = true
-	cmd := s.build()
+	var cmd []byte
+	if raw {
+		cmd = s.rawBytes()
+	} else {
+		cmd = s.build()
+	}
 	lost := s.send(cmd)
 	st.FailAfter(-1)
 	s.armed = false
@@ -294,8 +302,7 @@ func (s *session) powerLoss() {
 		s.pins.torn(&c)
 	}
 	for try := 0; ; try++ {
-		if try == 0 && s.in.u8()&3 == 0 {
-			m := int(s.in.u8() % 4)
+		if try == 0 && recut {
 			s.tmp = strconv.AppendInt(s.tmp[:0], int64(m), 10)
 			s.log.add(recPowerLoss, s.tmp, nil)
 			st.FailAfter(m)
