@@ -8,8 +8,10 @@ import (
 	"testing"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/usim"
 	"github.com/uiccsim/uiccsim/usim/apdufuzz"
 	"github.com/uiccsim/uiccsim/usim/jc"
+	"github.com/uiccsim/uiccsim/usim/profile"
 	"github.com/uiccsim/uiccsim/usim/store"
 )
 
@@ -229,4 +231,34 @@ func ExampleNewCard() {
 	// |9000 (normal ending)
 	// |9000 (normal ending)
 	// 00000064|9000 (normal ending)
+}
+
+// TestPurseInsideTheFullCard installs the purse next to the USIM of a
+// full UICC and reaches both by SELECT.
+func TestPurseInsideTheFullCard(t *testing.T) {
+	card, err := usim.New(profile.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPurse(card.Store(), []byte("1234"), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := card.Runtime().Install(PurseAID, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []step{
+		{selectPurse, "9000"},
+		{"8050000004", "00000005 9000"},
+		{fmt.Sprintf("00A4040C%02X%X", card.AID().Len(), card.AID().Bytes()), "9000"}, // the USIM
+		{"8050000004", "6D00"}, // not the purse's any more
+	} {
+		r, err := card.Transmit(nil, hx(t, s.cmd))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%X", r); got != strings.ReplaceAll(s.want, " ", "") {
+			t.Fatalf("%s: got %s, want %s", s.cmd, got, s.want)
+		}
+	}
 }

@@ -25,13 +25,17 @@
 //     §11.1.9–§11.1.13 say: one down per failed presentation, reset only by
 //     a success, never a success once blocked.
 //
-// A user fuzzes an applet in two lines:
+// A user fuzzes an applet with a fuzz test of one line:
 //
 //	func FuzzPurse(f *testing.F) {
-//		fz := apdufuzz.New(newCard, apdufuzz.Config{INS: []byte{0x20, 0x50, 0x52, 0x54}})
-//		fz.Seeds(f)
-//		f.Fuzz(fz.Fuzz)
+//		apdufuzz.Fuzz(f, newCard, apdufuzz.Config{INS: []byte{0x20, 0x50, 0x52, 0x54}})
 //	}
+//
+// where newCard returns a fresh card (a *jc.Runtime with the applet
+// installed, a usim.Card, any apdu.Transport). New, Fuzzer.Seeds and
+// Fuzzer.Fuzz split the same into parts; Check returns the violation as an
+// error instead of failing a test. The input format is private to the
+// package: seeds come from Fuzzer.SeedInputs and Config.Scripts.
 //
 // A broken invariant fails the test with a Violation: the invariant, the
 // step, what was wrong and the whole APDU transcript so far in hex.
