@@ -15,10 +15,14 @@
 //     221 §10.2);
 //   - response data only with SW1 61, 62, 63 or 90–9F, never more than the
 //     command's Ne, and none without Le (ISO/IEC 7816-4 §5.1); a 61xx
-//     promise is kept by GET RESPONSE with Le=xx (ISO/IEC 7816-3 §12.2);
+//     promise is kept by GET RESPONSE with Le=xx (ISO/IEC 7816-3 §12.2,
+//     cases 2S and 4S);
 //   - a rejected command (SW1 64 or 66–6F: execution errors with memory
 //     unchanged and checking errors, ISO/IEC 7816-4 §5.6 Table 5) and a
-//     reset change no persistent state, and a malformed APDU is rejected;
+//     reset change no persistent state, and a malformed APDU is rejected.
+//     This includes 6Cxx: on T=0 the terminal resends the command with
+//     Le=xx (ISO/IEC 7816-3 §12.2.3, case 2S.3), so a command that changed
+//     state before answering 6Cxx runs twice;
 //   - a power loss at any write leaves, after restart, the state before the
 //     torn command (JCRE §7 atomicity);
 //   - optionally, PIN and PUK retry counters move only as ETSI TS 102 221

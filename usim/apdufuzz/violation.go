@@ -28,10 +28,11 @@ const (
 	// without Le gets none (ISO/IEC 7816-4 §5.1, §5.3.2).
 	WithinNe
 	// GetResponseKept: after 61xx, GET RESPONSE with Le=xx returns xx bytes
-	// (ISO/IEC 7816-3 §12.2.4, ISO/IEC 7816-4 §7.6.1).
+	// (ISO/IEC 7816-3 §12.2 cases 2S and 4S, ISO/IEC 7816-4 §7.6.1).
 	GetResponseKept
 	// RejectedUnchanged: a command answered SW1 64 or 66–6F changes no
-	// persistent state (ISO/IEC 7816-4 §5.6 Table 5).
+	// persistent state (ISO/IEC 7816-4 §5.6 Table 5); 6Cxx included, since
+	// a T=0 terminal then resends the command (ISO/IEC 7816-3 §12.2.3).
 	RejectedUnchanged
 	// MalformedRejected: an APDU that fits none of the seven cases of
 	// ISO/IEC 7816-3 §12.1.3 is answered with an error and changes nothing.
