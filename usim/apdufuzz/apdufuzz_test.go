@@ -96,7 +96,7 @@ func TestSeedsReachTheirTargets(t *testing.T) {
 		"> 00708001",            // MANAGE CHANNEL close
 		"(malformed)", "< 6884", // chaining refused
 		"< 63C3", "< 63C2", "< 63C1", "< 63C0", "< 6983", // PIN blocked
-		"> 002C000110" + "3837363534333231" + "31323334FFFFFFFF", "< 9000\n", // UNBLOCK
+		"> 002C000110" + "3837363534333231" + "31323334FFFFFFFF" + "  (case 3S, channel 0)\n       < 9000", // UNBLOCK
 		"restart after the power loss",
 	} {
 		if !strings.Contains(got, want) {
@@ -284,6 +284,21 @@ func TestViolationsAreCaught(t *testing.T) {
 			want: PowerLossRecovered, detail: `after restart cell "bad" changed at byte 0: 00 00 → 09 00`,
 		},
 		{
+			name: "card answers after losing power",
+			card: func() Target { return newSwallower() },
+			cfg:  Config{INS: []byte{insAdd}, PowerLoss: true},
+			input: func(s *seed) {
+				s.op(opPowerLoss)
+				s.b = append(s.b, 2, 0x01, 0x00, 0x00) // cut after 2 writes
+				s.b = append(s.b, 0x00, 0x00)
+				s.ins(insAdd)
+				s.param(0)
+				s.param(0)
+				s.shape(apdu.Case3S, -1, []byte{9}, 0)
+			},
+			want: PowerLossRecovered, detail: "the card answered 9000 after losing power",
+		},
+		{
 			name: "PIN failure costs two tries",
 			card: onlyBad(func(st *store.Store) jc.Applet {
 				a := newPINApplet(st)
@@ -440,3 +455,37 @@ var errUnplugged = errors.New("reader unplugged")
 func (failing) Transmit(dst, cmd []byte) ([]byte, error) { return dst, errUnplugged }
 func (failing) Reset(bool) ([]byte, error)               { return []byte{0x3B, 0x00}, nil }
 func (failing) Close() error                             { return nil }
+
+// swallower is a hand-made card on a store that ignores the store's errors
+// and answers 9000 even when the power is gone.
+type swallower struct {
+	st  *store.Store
+	ref store.Ref
+}
+
+func newSwallower() *swallower {
+	st := store.New(store.Options{JournalSize: 256})
+	return &swallower{st: st, ref: badCell(st)}
+}
+
+func (w *swallower) Store() *store.Store { return w.st }
+
+func (w *swallower) Transmit(dst, cmd []byte) ([]byte, error) {
+	c, err := apdu.ParseCommand(cmd)
+	if err != nil {
+		return append(dst, 0x67, 0x00), nil
+	}
+	if c.INS == insAdd && len(c.Data) > 0 {
+		w.st.Write(w.ref, 0, c.Data[:1]) // error ignored: the bug
+	}
+	return append(dst, 0x90, 0x00), nil
+}
+
+func (w *swallower) Reset(bool) ([]byte, error) {
+	if err := w.st.Restart(); err != nil {
+		return nil, err
+	}
+	return []byte{0x3B, 0x00}, nil
+}
+
+func (w *swallower) Close() error { return nil }

@@ -138,7 +138,11 @@ func (t *transcript) String() string {
 			} else {
 				sb.WriteString("  (malformed)")
 			}
-			fmt.Fprintf(&sb, "\n       < %s\n", hexOrEmpty(r))
+			fmt.Fprintf(&sb, "\n       < %s", hexOrEmpty(r))
+			if len(r) >= 2 {
+				fmt.Fprintf(&sb, "  (%s)", apdu.StatusWord(r[len(r)-2])<<8|apdu.StatusWord(r[len(r)-1]))
+			}
+			sb.WriteByte('\n')
 		case recReset:
 			fmt.Fprintf(&sb, "%4d   reset %s, ATR %s\n", i, a, hexOrEmpty(r))
 		case recPowerLoss:
