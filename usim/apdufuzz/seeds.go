@@ -16,16 +16,7 @@ type seed struct {
 func (s *seed) op(o byte) { s.b = append(s.b, o) }
 
 // param encodes P1/P2 v as param() reads it.
-func (s *seed) param(v byte) {
-	switch {
-	case v == 0:
-		s.b = append(s.b, 0x00)
-	case v < 0x10:
-		s.b = append(s.b, 0x40|v)
-	default:
-		s.b = append(s.b, 0x80, v)
-	}
-}
+func (s *seed) param(v byte) { s.b = append(s.b, v) }
 
 // caseIndex is k's first index in caseTable.
 func caseIndex(k apdu.Case) byte {

@@ -140,7 +140,7 @@ func (t *transcript) String() string {
 			}
 			fmt.Fprintf(&sb, "\n       < %s", hexOrEmpty(r))
 			if len(r) >= 2 {
-				fmt.Fprintf(&sb, "  (%s)", apdu.StatusWord(r[len(r)-2])<<8|apdu.StatusWord(r[len(r)-1]))
+				fmt.Fprintf(&sb, "  (%s)", (apdu.StatusWord(r[len(r)-2])<<8 | apdu.StatusWord(r[len(r)-1])).Meaning())
 			}
 			sb.WriteByte('\n')
 		case recReset:
