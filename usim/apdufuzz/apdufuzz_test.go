@@ -98,6 +98,7 @@ func TestSeedsReachTheirTargets(t *testing.T) {
 		"< 63C3", "< 63C2", "< 63C1", "< 63C0", "< 6983", // PIN blocked
 		"> 002C000110" + "3837363534333231" + "31323334FFFFFFFF" + "  (case 3S, channel 0)\n       < 9000", // UNBLOCK
 		"restart after the power loss",
+		"> 8030000001  (case 2S, channel 0)\n       < 6C04", "> 8030000004  (case 2S, channel 0)\n       < 000000009000",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("seed transcripts lack %q", want)
@@ -229,6 +230,22 @@ func TestViolationsAreCaught(t *testing.T) {
 				s.b = append(s.b, 0x00, 0x00, 0x00)
 			},
 			want: GetResponseKept, detail: "6110 announced 16 bytes, GET RESPONSE with Le=10 answered 8 bytes",
+		},
+		{
+			name: "handler breaks its 6Cxx promise",
+			card: handlerCard(func(h *handler, c *apdu.Command) ([]byte, apdu.StatusWord) {
+				if c.Ne != 4 {
+					return nil, 0x6C04
+				}
+				return []byte{1, 2}, apdu.SWOK
+			}),
+			cfg: cfg,
+			input: func(s *seed) {
+				s.command(0, 0, insGet, 0, 0, apdu.Case2S, -1, nil, 1)
+				s.op(opGetResponse)
+				s.b = append(s.b, 0x00, 0x00, 0x00)
+			},
+			want: WrongLeKept, detail: "6C04 announced 4 bytes, the command resent with Le=04 answered 2 bytes and 9000",
 		},
 		{
 			name: "handler accepts a malformed APDU",

@@ -265,9 +265,17 @@ func (s *session) manage() {
 }
 
 // getResponse sends GET RESPONSE (ISO/IEC 7816-4 §7.6.1), mostly for what
-// the last 61xx announced.
+// the last 61xx announced; after 6Cxx it mostly resends the refused
+// command with Le=xx instead, as a T=0 terminal does (ISO/IEC 7816-3
+// §12.2.3, case 2S.3).
 func (s *session) getResponse() {
 	b := s.in.u8()
+	if s.redo.ok && b < 0xC0 {
+		s.in.u8() // keep the step's width
+		s.in.u8()
+		s.resend()
+		return
+	}
 	ch, ne := s.channel(), int(s.in.u8())
 	if ne == 0 {
 		ne = apdu.MaxShortNe
@@ -277,6 +285,19 @@ func (s *session) getResponse() {
 	}
 	c := apdu.Command{CLA: byte(apdu.CLA(0).WithChannel(ch)), INS: 0xC0, Ne: ne}
 	s.send(s.encode(&c))
+}
+
+// resend sends the command refused with 6Cxx again with Le=xx.
+func (s *session) resend() {
+	c, err := apdu.ParseCommand(s.redo.cmd)
+	if err != nil {
+		return
+	}
+	c.Ne = s.redo.want
+	c.Extended = c.Extended && len(c.Data) > 255
+	b := s.encode(&c)
+	s.redo.expect = s.redo.want
+	s.send(b)
 }
 
 // malformed sends the bytes of a well-formed command broken one way

@@ -15,8 +15,8 @@
 //     221 §10.2);
 //   - response data only with SW1 61, 62, 63 or 90–9F, never more than the
 //     command's Ne, and none without Le (ISO/IEC 7816-4 §5.1); a 61xx
-//     promise is kept by GET RESPONSE with Le=xx (ISO/IEC 7816-3 §12.2,
-//     cases 2S and 4S);
+//     promise is kept by GET RESPONSE with Le=xx, a 6Cxx one by the
+//     command resent with Le=xx (ISO/IEC 7816-3 §12.2, cases 2S and 4S);
 //   - a rejected command (SW1 64 or 66–6F: execution errors with memory
 //     unchanged and checking errors, ISO/IEC 7816-4 §5.6 Table 5) and a
 //     reset change no persistent state, and a malformed APDU is rejected.

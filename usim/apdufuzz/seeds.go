@@ -98,8 +98,8 @@ func (s *seed) selectAID(i int, p2i, chIdx byte) {
 
 // SeedInputs returns the seed corpus for this Fuzzer's configuration:
 // a bare reset; SELECT of each AID followed by every instruction of
-// Config.INS in cases 1, 2S, 3S and 4S (with a secret when there are any)
-// and GET RESPONSE; the same on a second logical channel opened and
+// Config.INS in cases 1, 2S (Le 00 and 01), 3S and 4S (with a secret when
+// there are any), each followed by GET RESPONSE or the resent command; the same on a second logical channel opened and
 // closed by MANAGE CHANNEL; each malformed encoding; a command chain;
 // resets; PIN presentations (Config.PINs); power loss at the first writes
 // of each instruction (Config.PowerLoss); and each of Config.Scripts.
@@ -126,6 +126,9 @@ func (fz *Fuzzer) SeedInputs() [][]byte {
 			s.command(0, 0, x, 0, 0, apdu.Case1, -1, nil, 0)
 			s.command(0, 0, x, 0, 0, apdu.Case2S, -1, nil, 0)
 			s.op(opGetResponse)
+			s.b = append(s.b, 0x00, 0x00, 0x00)
+			s.command(0, 1, x, 0, 0, apdu.Case2S, -1, nil, 1) // a T=0 card may say 6Cxx…
+			s.op(opGetResponse)                               // …and the command is resent
 			s.b = append(s.b, 0x00, 0x00, 0x00)
 			s.command(0, 1, x, 0, 0, apdu.Case3S, sec, four, 0)
 			s.command(0, 1, x, 0, 0, apdu.Case4S, sec, four, 0)

@@ -20,6 +20,7 @@ type session struct {
 
 	open  [jc.MaxChannels]bool
 	pend  pending
+	redo  redo
 	pins  pinModel
 	armed bool // a power loss is armed
 	v     *Violation
@@ -33,6 +34,15 @@ type pending struct {
 	ok   bool
 	ch   int
 	want int
+}
+
+// redo is an announced 6Cxx: the command in cmd resent with Le=want must
+// return want bytes.
+type redo struct {
+	ok     bool
+	want   int
+	cmd    []byte
+	expect int // >0 while the resent command is in flight
 }
 
 func (s *session) init(cfg *Config, t Target, data []byte) {
@@ -57,6 +67,7 @@ func (s *session) init(cfg *Config, t Target, data []byte) {
 func (s *session) forget() {
 	s.open = [jc.MaxChannels]bool{0: true}
 	s.pend = pending{}
+	s.redo.ok, s.redo.expect = false, 0
 }
 
 func (s *session) fail(inv Invariant, format string, args ...any) {
@@ -131,6 +142,8 @@ func (s *session) reset(cold bool) {
 func (s *session) send(cmd []byte) (lost bool) {
 	c, perr := apdu.ParseCommand(cmd)
 	malformed := perr != nil
+	expect := s.redo.expect
+	s.redo.expect = 0
 	s.state.take()
 	s.log.add(recCommand, cmd, nil)
 	at := len(s.log.b) - 4
@@ -198,6 +211,22 @@ func (s *session) send(cmd []byte) (lost bool) {
 				byte(s.pend.want), s.pend.want, byte(c.Ne), len(data), uint16(sw))
 			return false
 		}
+	}
+	if want := expect; want > 0 {
+		if len(data) != want || !(sw.OK() || s1 == 0x61 || s1 == 0x62 || s1 == 0x63) {
+			s.fail(WrongLeKept, "6C%02X announced %d bytes, the command resent with Le=%02X answered %d bytes and %04X",
+				byte(want), want, byte(want), len(data), uint16(sw))
+			return false
+		}
+	}
+	s.redo.ok = false
+	if s1 == 0x6C {
+		want := int(sw.SW2())
+		if want == 0 {
+			want = apdu.MaxShortNe
+		}
+		s.redo.ok, s.redo.want = true, want
+		s.redo.cmd = append(s.redo.cmd[:0], cmd...)
 	}
 	s.pend.ok = false
 	if s1 == 0x61 {

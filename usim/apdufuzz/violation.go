@@ -30,6 +30,9 @@ const (
 	// GetResponseKept: after 61xx, GET RESPONSE with Le=xx returns xx bytes
 	// (ISO/IEC 7816-3 §12.2 cases 2S and 4S, ISO/IEC 7816-4 §7.6.1).
 	GetResponseKept
+	// WrongLeKept: after 6Cxx, the command resent with Le=xx returns xx
+	// bytes (ISO/IEC 7816-3 §12.2.3, case 2S.3).
+	WrongLeKept
 	// RejectedUnchanged: a command answered SW1 64 or 66–6F changes no
 	// persistent state (ISO/IEC 7816-4 §5.6 Table 5); 6Cxx included, since
 	// a T=0 terminal then resends the command (ISO/IEC 7816-3 §12.2.3).
@@ -55,6 +58,7 @@ var invariantNames = [...]string{
 	DataWithSW:         "response data only with SW1 61/62/63/9X",
 	WithinNe:           "response not longer than Ne",
 	GetResponseKept:    "61xx kept by GET RESPONSE",
+	WrongLeKept:        "6Cxx kept by the resent command",
 	RejectedUnchanged:  "rejected command changes nothing",
 	MalformedRejected:  "malformed APDU rejected",
 	ResetUnchanged:     "reset changes nothing",
