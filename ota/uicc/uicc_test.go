@@ -40,7 +40,10 @@ func otaProfile() *profile.Profile {
 }
 
 func newCard(t testing.TB, o Options) (*usim.Card, *OTA, *profile.Profile) {
-	p := otaProfile()
+	return newCardFrom(t, otaProfile(), o)
+}
+
+func newCardFrom(t testing.TB, p *profile.Profile, o Options) (*usim.Card, *OTA, *profile.Profile) {
 	card, err := usim.New(p)
 	if err != nil {
 		t.Fatal(err)
