@@ -70,9 +70,10 @@ type Runtime struct {
 	t1   bool
 	atr  []byte
 
-	powered bool
-	ctx     Context
-	cmd     apdu.Command // the command being processed (kept here so it never escapes)
+	powered          bool
+	extendedChannels bool // TERMINAL CAPABILITY announced channels 4..19
+	ctx              Context
+	cmd              apdu.Command // the command being processed (kept here so it never escapes)
 
 	// T=0 / T=1 pending response for GET RESPONSE.
 	pend    []byte
@@ -155,6 +156,7 @@ func (rt *Runtime) Reset(cold bool) ([]byte, error) {
 		}
 	}
 	rt.resetChannels()
+	rt.extendedChannels = false
 	rt.proactive.reset()
 	if rt.base != nil {
 		rt.base.Reset()
@@ -327,6 +329,7 @@ const (
 	insFetch            = 0x12
 	insTerminalResponse = 0x14
 	insEnvelope         = 0xC2
+	insTerminalCap      = 0xAA
 )
 
 func (rt *Runtime) dispatch(ctx *Context, c *apdu.Command) error {
@@ -342,6 +345,8 @@ func (rt *Runtime) dispatch(ctx *Context, c *apdu.Command) error {
 			return apdu.SWCLANotSupported
 		}
 		return rt.manageChannel(ctx, c)
+	case proprietary && c.INS == insTerminalCap:
+		return rt.terminalCapability(c)
 	case proprietary && c.INS == insTerminalProfile:
 		return rt.terminalProfile(c)
 	case proprietary && c.INS == insFetch:

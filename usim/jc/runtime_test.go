@@ -195,7 +195,7 @@ func TestTransactionPerCommand(t *testing.T) {
 }
 
 func TestManageChannel(t *testing.T) {
-	rt, log := newTestRuntime(t)
+	rt, _ := newTestRuntime(t)
 	run(t, rt, []step{
 		{"0070000001", "01 9000"},
 		{"01A404040CA0000000871004FF49FF0589", "6102"}, // B on channel 1
@@ -203,17 +203,32 @@ func TestManageChannel(t *testing.T) {
 		{"0101020001", "02 9000"},
 		{"0170000001", "02 9000"}, // opened from channel 1: inherits B
 		{"0201010001", "03 9000"},
-		{"0070000400", "9000"}, // open channel 4 explicitly
-		{"0070000400", "6A86"}, // already open
+		{"0070000400", "6A86"}, // P2 01..13 only for closing (§11.1.17.2)
+		{"0070000000", "03 9000"},
+		{"0070000000", "6A81"},         // 1..3 used, no extended channels announced
+		{"80AA000004A9028100", "9000"}, // TERMINAL CAPABILITY: extended logical channels
+		{"0070000000", "04 9000"},
 		{"4001010001", "6D00"}, // no application on 4 (opened from 0), no base
 		{"0070800100", "9000"},
-		{"0101010001", "6881"}, // closed
-		{"0070800000", "6A86"}, // basic channel cannot close
-		{"0070800500", "6A86"},
+		{"0101010001", "6881"},    // closed
+		{"0070000000", "01 9000"}, // reassigned
+		{"0070800000", "6A86"},    // basic channel cannot close
+		{"0070800500", "6A86"},    // not open
 		{"0070010000", "6A86"},
 		{"5301010001", "6881"}, // channel 19 not open
+		{"80AA000004A9038100", "6700"},
+		{"80AA000004A9028201", "6A80"},
+		{"80AA000004B9028100", "6700"},
 	})
-	_ = log
+	if _, err := rt.Reset(false); err != nil {
+		t.Fatal(err)
+	}
+	run(t, rt, []step{
+		{"0070000000", "01 9000"},
+		{"0070000000", "02 9000"},
+		{"0070000000", "03 9000"},
+		{"0070000000", "6A81"}, // the announcement ended with the reset
+	})
 }
 
 func TestProactive(t *testing.T) {
