@@ -45,5 +45,7 @@
 // Write / WriteRecord, which run inside the command's store transaction.
 //
 // After restoring an image (store.LoadFile), fs.Open(st, opts) rebuilds the
-// same FS; attach it and install the applets again.
+// same FS; attach it and install the applets again. Store cell names
+// beginning "fs." and "pin." belong to this package; applets keep their own
+// state in cells under other names.
 package fs
