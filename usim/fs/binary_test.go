@@ -1,6 +1,12 @@
 package fs
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/uiccsim/uiccsim/usim/jc"
+)
 
 const selUSIM = "00A4040C0CA0000000871002FF49FF0589"
 
@@ -102,4 +108,50 @@ func TestGetChallengeAndMisc(t *testing.T) {
 		{"80F200000100", "6700"}, // STATUS with data
 		{"80F2010C00", "9000"},
 	})
+}
+
+// Remote APDUs (jc.Runtime.Exec) run on their own channel with the remote
+// access domain, not the terminal's verifications.
+func TestRemoteExec(t *testing.T) {
+	c := buildCard(t, Options{})
+	var got []string
+	exec := func(ctx *jc.Context, cmds ...string) {
+		for _, s := range cmds {
+			r, err := ctx.Runtime().Exec(nil, hx(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%X", r))
+		}
+	}
+	c.rt.SetEnvelopeHandler(func(ctx *jc.Context, data []byte) error {
+		exec(ctx, "00A4080C047FFF6F07", selUSIM, "00A4000C026F07", "00D6000001AA", "00B0000001")
+		return nil
+	})
+	c.run(t, []step{
+		{"0020000A083838383838383838", "9000"}, // the terminal's ADM1 does not count remotely
+		{"80C2000001D1", "9000"},
+	})
+	if s := strings.Join(got, ","); s != "6A82,9000,9000,6982,089000" {
+		t.Fatalf("remote answers %s", s)
+	}
+	got = nil
+	c.fs.SetRemoteAccess(false, KeyADM1)
+	c.run(t, []step{{"80C2000001D1", "9000"}})
+	if s := strings.Join(got, ","); s != "9000,9000,9000,9000,AA9000" { // the remote channel kept its ADF
+		t.Fatalf("remote answers with ADM1 rights %s", s)
+	}
+	if df, ef := c.fs.Current(0); df != 0 || ef != NoNode {
+		t.Fatal("remote selections moved channel 0")
+	}
+	c.fs.SetRemoteAccess(true)
+	got = nil
+	c.rt.SetEnvelopeHandler(func(ctx *jc.Context, data []byte) error {
+		exec(ctx, "00A4080C047FFF6F07", "00A4000C022FE2", "00D6000001AA") // 2FE2 update is NEV
+		return nil
+	})
+	c.run(t, []step{{"80C2000001D1", "9000"}})
+	if s := strings.Join(got, ","); s != "9000,9000,6982" {
+		t.Fatalf("full access answers %s", s)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/usim/jc"
 	"github.com/uiccsim/uiccsim/usim/store"
 )
 
@@ -219,14 +220,19 @@ func (f *FS) PINState(k KeyRef) (PINState, error) {
 		Enabled: b[pinFlags]&flagEnabled != 0, Verified: f.verified[k]}, nil
 }
 
-// satisfied reports whether key reference k's access condition holds: it
-// is verified, or it is a disabled PIN (TS 102 221 §9.5.2).
+// satisfied reports whether key reference k's access condition holds for
+// the command being processed: it is verified (on the remote channel: in
+// the remote access domain), or it is a disabled PIN (TS 102 221 §9.5.2).
 func (f *FS) satisfied(k KeyRef) bool {
+	remote := f.curCh == jc.RemoteChannel
+	if remote && (f.remoteFull || f.remoteKeys[k]) {
+		return true
+	}
 	i := f.pinIdx[k]
 	if i < 0 {
 		return false
 	}
-	if f.verified[k] {
+	if f.verified[k] && !remote {
 		return true
 	}
 	return f.st.Bytes(f.pins[i].ref)[pinFlags]&flagEnabled == 0

@@ -30,6 +30,7 @@ const (
 // family), else 6E00; unknown instructions answer 6D00.
 func (f *FS) Process(ctx *jc.Context, cmd *apdu.Command) error {
 	f.saved, f.savedCh = f.ch[ctx.Channel()], ctx.Channel()
+	f.curCh = ctx.Channel()
 	prop := cmd.Class().Kind() == apdu.ClassProprietary
 	switch cmd.INS {
 	case insStatus, insIncrease:

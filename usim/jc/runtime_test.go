@@ -364,3 +364,49 @@ func TestAppletTransactionMisuse(t *testing.T) {
 	}
 	rt.st.Abort()
 }
+
+// Exec runs card-internal commands (remote APDUs) on the remote channel,
+// as a savepoint of the enclosing command.
+func TestExec(t *testing.T) {
+	rt, _ := newTestRuntime(t)
+	var got []string
+	rt.SetEnvelopeHandler(func(ctx *Context, data []byte) error {
+		for _, c := range []string{
+			"00A404000CA0000000871002FF49FF0589", // on the remote channel
+			"0001050001",                         // counter A1 += 5
+			"0002000000",                         // write then fail: only this one rolls back
+			"0001010001",
+			"00C0000000", // terminal-only
+			"80C2000001AA",
+			"A0A4000000",
+		} {
+			r, err := ctx.Runtime().Exec(nil, hx(c))
+			if err != nil {
+				return err
+			}
+			got = append(got, strings.ToUpper(hex.EncodeToString(r)))
+		}
+		return nil
+	})
+	run(t, rt, []step{{"80C2000001D1", "9000"}})
+	want := "6F009000,059000,6985,069000,6D00,6D00,6E00"
+	if s := strings.Join(got, ","); s != want {
+		t.Fatalf("remote answers\n got %s\nwant %s", s, want)
+	}
+	// Channel 0 saw nothing of it: no application selected there.
+	run(t, rt, []step{{"0001000001", "6D00"}})
+	// The remote writes committed with the ENVELOPE.
+	run(t, rt, []step{
+		{"00A404040CA0000000871002FF49FF0589", "6102"},
+		{"0001000001", "06 9000"},
+	})
+	// A failing envelope takes the remote writes with it.
+	rt.SetEnvelopeHandler(func(ctx *Context, data []byte) error {
+		ctx.Runtime().Exec(nil, hx("0001010001"))
+		return apdu.SWConditionsNotSatisfied
+	})
+	run(t, rt, []step{
+		{"80C2000001D1", "6985"},
+		{"0001000001", "06 9000"},
+	})
+}
