@@ -147,7 +147,7 @@ func TestRemoteExec(t *testing.T) {
 	c.fs.SetRemoteAccess(true)
 	got = nil
 	c.rt.SetEnvelopeHandler(func(ctx *jc.Context, data []byte) error {
-		exec(ctx, "00A4080C047FFF6F07", "00A4000C022FE2", "00D6000001AA") // 2FE2 update is NEV
+		exec(ctx, "00A4080C047FFF6F07", "00A4080C022FE2", "00D6000001AA") // 2FE2 update is NEV
 		return nil
 	})
 	c.run(t, []step{{"80C2000001D1", "9000"}})
