@@ -155,3 +155,31 @@ func TestRemoteExec(t *testing.T) {
 		t.Fatalf("full access answers %s", s)
 	}
 }
+
+// Responses longer than one short APDU: extended Le on T=1, 256-byte
+// chunks and GET RESPONSE on T=0.
+func TestLongResponses(t *testing.T) {
+	c := buildCard(t, Options{})
+	data := make([]byte, 300)
+	for i := range data {
+		data[i] = byte(i)
+	}
+	if _, err := c.fs.AddEF(c.adf, Spec{FID: 0x6F60, Name: "big", Size: 300, Data: data, ARR: arrADF(9)}); err != nil {
+		t.Fatal(err)
+	}
+	c.run(t, []step{{selUSIM, "9000"}, {"00A4000C026F60", "9000"}})
+	hexOf := func(b []byte) string { return fmt.Sprintf("%X", b) }
+	// T=0, extended Le 0000 (65536): the first 256 bytes, then 61 2C.
+	c.run(t, []step{
+		{"00B00000000000", hexOf(data[:256]) + "612C"},
+		{"00C000002C", hexOf(data[256:]) + "9000"},
+		{"00B000000000FF", hexOf(data[:255]) + "9000"}, // READ BINARY reads Le bytes
+		{"00B0010000", hexOf(data[256:]) + "9000"},
+	})
+	c.rt.SetT1(true)
+	c.run(t, []step{
+		{"00B00000000000", hexOf(data) + "9000"},
+		{"00B00000000100", hexOf(data[:256]) + "9000"},
+		{"00B0010000", hexOf(data[256:]) + "9000"},
+	})
+}
