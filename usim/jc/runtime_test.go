@@ -56,6 +56,11 @@ func (a *counter) Process(ctx *Context, cmd *apdu.Command) error {
 		return ctx.AbortTransaction()
 	case 0x05:
 		return ctx.Runtime().Enqueue([]byte{0xD0, 0x03, 0x81, 0x01, 0x01})
+	case 0x06: // 600 bytes
+		for i := range 600 {
+			ctx.Out = append(ctx.Out, byte(i))
+		}
+		return nil
 	}
 	return apdu.SWINSNotSupported
 }
