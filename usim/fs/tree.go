@@ -401,5 +401,11 @@ func (f *FS) SetRemoteAccess(full bool, keys ...KeyRef) {
 	}
 }
 
-// Current returns channel ch's current DF and EF (NoNode when none).
-func (f *FS) Current(ch int) (df, ef Node) { return f.ch[ch].df, f.ch[ch].ef }
+// Current returns channel ch's current DF and EF (NoNode when none, or
+// for a channel number outside 0..jc.RemoteChannel).
+func (f *FS) Current(ch int) (df, ef Node) {
+	if ch < 0 || ch >= len(f.ch) {
+		return NoNode, NoNode
+	}
+	return f.ch[ch].df, f.ch[ch].ef
+}

@@ -86,6 +86,7 @@ type Runtime struct {
 	rctx             Context      // Exec's context and command
 	rcmd             apdu.Command
 	inExec           bool
+	busy             bool // inside Transmit: handlers must use Exec, not Transmit
 
 	// T=0 / T=1 pending response for GET RESPONSE.
 	pend    []byte
@@ -202,6 +203,11 @@ func (rt *Runtime) Transmit(dst, cmd []byte) ([]byte, error) {
 	if rt.st.Dead() {
 		return dst, ErrMute
 	}
+	if rt.busy {
+		return dst, errors.New("jc: Transmit called from a command handler (use Exec)")
+	}
+	rt.busy = true
+	defer func() { rt.busy = false }()
 	var err error
 	if rt.cmd, err = apdu.ParseCommand(cmd); err != nil {
 		return appendSW(dst, apdu.SWWrongLength), nil

@@ -415,3 +415,17 @@ func TestExec(t *testing.T) {
 		{"0001000001", "06 9000"},
 	})
 }
+
+func TestTransmitFromAHandlerIsRefused(t *testing.T) {
+	rt, _ := newTestRuntime(t)
+	var inner error
+	rt.SetEnvelopeHandler(func(ctx *Context, data []byte) error {
+		_, inner = ctx.Runtime().Transmit(nil, hx("00A4040C0CA0000000871002FF49FF0589"))
+		return inner
+	})
+	run(t, rt, []step{{"80C2000001D1", "6F00"}})
+	if inner == nil {
+		t.Fatal("nested Transmit accepted")
+	}
+	run(t, rt, []step{{"00A4040C0CA0000000871002FF49FF0589", "9000"}}) // the runtime is usable again
+}
