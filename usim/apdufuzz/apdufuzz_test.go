@@ -11,7 +11,7 @@ import (
 	"github.com/uiccsim/uiccsim/usim/store"
 )
 
-var testINS = []byte{insGet, insAdd, insEcho, insBytes, 0x20, 0x2C}
+var testINS = []byte{insGet, insAdd, insEcho, insBytes, insNext, 0x20, 0x2C}
 
 // wellBehaved is a runtime with the good applet and the PIN applet.
 func wellBehaved(t1 bool) func() Target {
@@ -399,6 +399,39 @@ func TestRuntimeRollsBackFailedCommand(t *testing.T) {
 	sess := play(New(card, cfg), s.b)
 	if !strings.Contains(sess.log.String(), "< 6985") {
 		t.Fatalf("the failing command did not run:\n%s", sess.log.String())
+	}
+}
+
+// TestRuntimeRegressions replays what this package found in usim/jc
+// before it was fixed: on T=0 a case-2 command that writes was committed
+// before the runtime answered 6Cxx (so the terminal's resend ran it
+// twice), and a case-2E command answered more than 256 bytes but fewer
+// than Ne panicked (slice bounds out of range).
+func TestRuntimeRegressions(t *testing.T) {
+	cfg := Config{INS: []byte{insNext, insBytes}}
+	s := crafted(cfg)
+	s.selectAID(0, 0, 0)
+	s.command(0, 1, insNext, 0, 0, apdu.Case2S, -1, nil, 2) // 6C04, nothing written
+	s.op(opGetResponse)                                     // resent with Le=04
+	s.b = append(s.b, 0x00, 0x00, 0x00)
+	s.command(0, 1, insBytes, 0x82, 0, apdu.Case2E, -1, nil, 9884) // 260 bytes for Ne=9884
+	s.op(opGetResponse)
+	s.b = append(s.b, 0x00, 0x00, 0x00)
+	card := newRuntime(false, func(rt *jc.Runtime) { rt.Install(goodAID, newGood(rt.Store(), "good")) })
+	sess := play(New(card, cfg), s.b)
+	if sess.v != nil {
+		t.Fatal(sess.v)
+	}
+	got := sess.log.String()
+	for _, want := range []string{
+		"> 8038000002  (case 2S, channel 0)\n       < 6C04",
+		"> 8038000004  (case 2S, channel 0)\n       < 000000019000", // counted once
+		"> 8036820000269C  (case 2E, channel 0)\n       < 000102",
+		"FCFDFEFF6104  (", "> 00C0000004  (case 2S, channel 0)\n       < 000102039000", // 256, then the last 4
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
 	}
 }
 

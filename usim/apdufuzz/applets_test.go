@@ -23,7 +23,8 @@ const (
 	insGet   = 0x30 // case 2: the 4-byte counter
 	insAdd   = 0x32 // case 3: add the 1-byte datum to the counter
 	insEcho  = 0x34 // case 4: answer the data back
-	insBytes = 0x36 // case 2: answer P1 bytes 00 01 02 …
+	insBytes = 0x36 // case 2: answer 2×P1 bytes 00 01 02 … (up to 510)
+	insNext  = 0x38 // case 2: count up and answer the 4-byte counter
 )
 
 // good is a well-behaved applet: it checks case, lengths and parameters
@@ -69,9 +70,20 @@ func (a *good) Process(ctx *jc.Context, cmd *apdu.Command) error {
 		if len(cmd.Data) != 0 {
 			return apdu.SWWrongLength
 		}
-		for i := range int(cmd.P1) {
+		for i := range 2 * int(cmd.P1) {
 			ctx.Out = append(ctx.Out, byte(i))
 		}
+		return nil
+	case insNext:
+		if len(cmd.Data) != 0 || cmd.Ne == 0 {
+			return apdu.SWWrongLength
+		}
+		v := binary.BigEndian.Uint32(st.Bytes(a.ref)) + 1
+		b := binary.BigEndian.AppendUint32(nil, v)
+		if err := st.Write(a.ref, 0, b); err != nil {
+			return err
+		}
+		ctx.Out = append(ctx.Out, b...)
 		return nil
 	}
 	return apdu.SWINSNotSupported
