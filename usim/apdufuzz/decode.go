@@ -247,12 +247,14 @@ func (s *session) selectAID() {
 }
 
 // manage sends MANAGE CHANNEL (ETSI TS 102 221 §11.1.17): open with the
-// card choosing the number (Le=01), open a given number, close.
+// card choosing the number (Le=01), open a given number (refused by a
+// UICC), close; or TERMINAL CAPABILITY (§11.1.19) announcing the extended
+// logical channels (DO 81) that let a UICC open channels 4..19.
 func (s *session) manage() {
 	b := s.in.u8()
 	ch := s.channel()
 	c := apdu.Command{CLA: byte(apdu.CLA(0).WithChannel(ch)), INS: 0x70}
-	switch b % 4 {
+	switch b % 5 {
 	case 0, 1:
 		c.Ne = 1
 	case 2:
@@ -260,9 +262,16 @@ func (s *session) manage() {
 	case 3:
 		c.P1 = 0x80
 		c.P2 = byte(s.channel())
+	case 4:
+		c = apdu.Command{CLA: byte(apdu.CLA(0x80).WithChannel(ch)), INS: 0xAA, Data: terminalCapability}
 	}
 	s.send(s.encode(&c))
 }
+
+// terminalCapability is a terminal capability template (A9) with the
+// extended logical channels terminal support DO (81, empty), ETSI TS 102
+// 221 §11.1.19.2.
+var terminalCapability = []byte{0xA9, 0x02, 0x81, 0x00}
 
 // getResponse sends GET RESPONSE (ISO/IEC 7816-4 §7.6.1), mostly for what
 // the last 61xx announced; after 6Cxx it mostly resends the refused

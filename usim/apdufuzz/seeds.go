@@ -149,6 +149,20 @@ func (fz *Fuzzer) SeedInputs() [][]byte {
 	s.op(opManage)
 	s.b = append(s.b, 0x03, 0x00, 0x01)
 	out = append(out, s.b)
+	// Channels 4..19: TERMINAL CAPABILITY, then open five channels and
+	// use the last (open index 5: channel 5) with class 41.
+	s = seed{cfg: cfg}
+	s.op(opManage)
+	s.b = append(s.b, 0x04, 0x00)
+	for range 5 {
+		s.op(opManage)
+		s.b = append(s.b, 0x00, 0x00)
+	}
+	s.selectAID(0, 0, 5)
+	for _, x := range ins {
+		s.command(5, 0, x, 0, 0, apdu.Case2S, -1, nil, 0)
+	}
+	out = append(out, s.b)
 	// Malformed encodings, a chain, resets.
 	s = seed{cfg: cfg}
 	s.selectAID(0, 2, 0)
