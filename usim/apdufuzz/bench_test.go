@@ -84,3 +84,9 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(s.v)
 	}
 }
+
+// BenchmarkFullCardPerAPDU is a whole session against a freshly built
+// UICC/USIM (default profile), PIN checks and power loss included.
+func BenchmarkFullCardPerAPDU(b *testing.B) {
+	benchmarkSessions(b, New(fullCard(b), fullCardConfig(b)))
+}
