@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/apdu/pcsc"
@@ -305,4 +307,78 @@ func ExampleDial() {
 	defer c.Close()
 	rsp, err := c.Transmit(nil, []byte{0x00, 0xA4, 0x00, 0x04, 0x02, 0x3F, 0x00})
 	fmt.Printf("%X %v\n", rsp, err)
+}
+
+func TestReaderListedAndCardRemoval(t *testing.T) {
+	served := pcsctest.Start(t, &echoCard{})
+	ctx, err := pcsc.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Close()
+	readers, err := ctx.Readers()
+	if err != nil || !slices.Contains(readers, served.Reader) {
+		t.Fatalf("Readers = %q, %v; want it to list %q", readers, err, served.Reader)
+	}
+	c, err := ctx.Connect(served.Reader, pcsc.Any)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got, err := c.Transmit(nil, mustHex("00A40004023F00")); err != nil || !bytes.Equal(got, mustHex("9000")) {
+		t.Fatalf("before removal: %X, %v", got, err)
+	}
+	served.Remove()
+	if _, err := c.Transmit(nil, mustHex("00A40004023F00")); !errors.Is(err, pcsc.ErrCardRemoved) {
+		t.Fatalf("Transmit after removal: err = %v, want ErrCardRemoved", err)
+	}
+	if _, err := ctx.Connect(served.Reader, pcsc.Any); !errors.Is(err, pcsc.ErrNoCard) {
+		t.Fatalf("Connect to the empty reader: err = %v, want ErrNoCard", err)
+	}
+	if _, err := ctx.Connect("No Such Reader 00 00", pcsc.Any); !errors.Is(err, pcsc.ErrNoReader) {
+		t.Fatalf("Connect to an unknown reader: err = %v, want ErrNoReader", err)
+	}
+}
+
+// brokenCard fails every command, as a bridged physical card that was
+// pulled out would.
+type brokenCard struct{ echoCard }
+
+func (c *brokenCard) Transmit(dst, cmd []byte) ([]byte, error) {
+	c.mu.Lock()
+	c.cmds++
+	c.mu.Unlock()
+	return dst, errors.New("card pulled out")
+}
+
+func TestFailingCardLooksRemoved(t *testing.T) {
+	card := &brokenCard{}
+	reader := pcsctest.Serve(t, card, vpcd.WithLogf(t.Logf))
+	c, err := pcsc.Dial(reader, pcsc.Any)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// vpcd drops the card; its driver reports a 0-byte response, which
+	// Transmit refuses.
+	if _, err := c.Transmit(nil, mustHex("00A40004023F00")); !errors.Is(err, apdu.ErrShortResponse) {
+		t.Fatalf("Transmit to a failing card: err = %v, want apdu.ErrShortResponse", err)
+	}
+	// pcscd sees the card leave; the handle then refers to a removed card.
+	ctx, err := pcsc.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Close()
+	if err := ctx.WaitEmpty(reader, 5*time.Second); err != nil {
+		t.Fatalf("reader never emptied after the card failed: %v", err)
+	}
+	_, err = c.Transmit(nil, mustHex("00A40004023F00"))
+	t.Logf("second Transmit: %v", err)
+	if !errors.Is(err, pcsc.ErrCardRemoved) && !errors.Is(err, pcsc.ErrCardReset) {
+		t.Fatalf("second Transmit: err = %v, want ErrCardRemoved or ErrCardReset", err)
+	}
+	if n := card.counts().cmds; n != 1 {
+		t.Fatalf("card saw %d commands, want 1", n)
+	}
 }

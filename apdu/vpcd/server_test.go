@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -198,16 +200,46 @@ func TestFirstGetATRPowersTheCardOn(t *testing.T) {
 	}
 }
 
-func TestServerCardFailureAnswersCardRemoved(t *testing.T) {
-	v := newFakeVPCD(t)
-	card := &testCard{broken: true}
-	startServer(t, card, WithAddr(v.ln.Addr().String()))
-	c := v.accept()
-	send(t, c, 0x00, 0xA4, 0x00, 0x04, 0x02, 0x3F, 0x00)
-	if got := recv(t, c); len(got) != 0 {
-		t.Fatalf("answer %X, want a zero-length frame (card removed)", got)
+func TestCardFailureDropsTheConnection(t *testing.T) {
+	tests := []struct {
+		name    string
+		card    apdu.Transport
+		payload []byte
+	}{
+		{"failing Transmit", &testCard{broken: true}, []byte{0x00, 0xA4, 0x00, 0x04, 0x02, 0x3F, 0x00}},
+		{"failing power-on for get ATR", failingResetCard{}, []byte{0x04}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := newFakeVPCD(t)
+			var logged []string
+			var mu sync.Mutex
+			startServer(t, tc.card, WithAddr(v.ln.Addr().String()), WithBackoff(time.Millisecond, time.Millisecond),
+				WithLogf(func(format string, args ...any) {
+					mu.Lock()
+					logged = append(logged, fmt.Sprintf(format, args...))
+					mu.Unlock()
+				}))
+			c := v.accept()
+			send(t, c, tc.payload...)
+			var hdr [2]byte
+			if p, err := ReadFrame(c, &hdr, make([]byte, 64)); err != io.EOF {
+				t.Fatalf("after the card failed: frame %X, err %v; want the connection closed (io.EOF)", p, err)
+			}
+			v.accept() // the server comes back: the card may recover
+			mu.Lock()
+			defer mu.Unlock()
+			if len(logged) == 0 || !strings.Contains(logged[0], ErrCardFailed.Error()) {
+				t.Fatalf("log %q does not report the card failure", logged)
+			}
+		})
 	}
 }
+
+// failingResetCard cannot be powered on.
+type failingResetCard struct{ staticCard }
+
+func (failingResetCard) Reset(bool) ([]byte, error) { return nil, errCardBroken }
 
 func TestServerReconnectsWhenVPCDDrops(t *testing.T) {
 	v := newFakeVPCD(t)
