@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 FUZZTIME ?= 3s
-SYSPKGS := pcscd vsmartcard-vpcd libpcsclite-dev libosmocore-utils opensc pcsc-tools
+SYSPKGS := pcscd vsmartcard-vpcd libpcsclite-dev libosmocore-utils opensc pcsc-tools openssl
 # Commands each package must provide: command -> Debian package.
 SYSCMDS := pcscd:pcscd osmo-auc-gen:libosmocore-utils opensc-tool:opensc pcsc_scan:pcsc-tools
 

@@ -13,10 +13,12 @@ type ClassKind uint8
 const (
 	ClassInvalid       ClassKind = iota // 'FF' (PPS) or an RFU coding
 	ClassInterindustry                  // '0X', '4X', '6X': ISO/IEC 7816-4 commands
-	ClassProprietary                    // '8X', 'CX', 'EX': ETSI TS 102 221 / GlobalPlatform commands
+	ClassProprietary                    // '8X', 'CX', 'EX' (and their chained forms '9X', 'DX', 'FX'): ETSI TS 102 221 / GlobalPlatform commands
 	ClassGSM                            // 'A0': 3GPP TS 51.011 SIM commands
 )
 
+// String names the kind as ETSI TS 102 221 §10.1.1 does: "interindustry",
+// "proprietary", "GSM" or "invalid".
 func (k ClassKind) String() string {
 	switch k {
 	case ClassInterindustry:
@@ -41,7 +43,9 @@ func (c CLA) Kind() ClassKind {
 			return ClassInvalid
 		}
 		return ClassInterindustry
-	case c&0xF0 == 0x80, c&0xC0 == 0xC0:
+	case c&0xE0 == 0x80, c&0xC0 == 0xC0:
+		// '8X' and '9X' (first coding, b5 = chaining), 'CX'–'FX' (further
+		// coding), as the Java Card runtime (JCRE §4.3) also reads them.
 		return ClassProprietary
 	}
 	return ClassInvalid

@@ -81,7 +81,11 @@ func (c *Command) Class() CLA { return CLA(c.CLA) }
 // ParseCommand decodes a command APDU per ISO/IEC 7816-3 §12.1.3. The result
 // aliases b; no memory is allocated on success. Every byte sequence that
 // fits none of the seven cases is rejected with a *ParseError wrapping
-// ErrMalformed.
+// ErrMalformed whose Offset points at the offending byte: a header shorter
+// than 4 bytes, an Lc that disagrees with the number of bytes that follow,
+// trailing bytes after Le, an extended Lc followed by a short Le, an
+// extended Lc of 0000, and a lone 00 (extended marker) without its two
+// length bytes.
 func ParseCommand(b []byte) (Command, error) {
 	var c Command
 	if len(b) < 4 {
@@ -97,14 +101,16 @@ func ParseCommand(b []byte) (Command, error) {
 		return c, nil
 	case body[0] != 0: // case 3S or 4S
 		lc := int(body[0])
-		switch len(body) {
-		case 1 + lc:
+		switch n := len(body) - 1; {
+		case n == lc:
 			c.Data = body[1:]
-		case 2 + lc:
+		case n == lc+1:
 			c.Data = body[1 : 1+lc]
 			c.Ne = shortLen(body[1+lc])
+		case n < lc:
+			return Command{}, &ParseError{4, fmt.Sprintf("short Lc=%d announces %d data bytes but only %d follow", lc, lc, n), ErrMalformed}
 		default:
-			return Command{}, &ParseError{4, fmt.Sprintf("short Lc=%d but %d bytes follow it", lc, len(body)-1), ErrMalformed}
+			return Command{}, &ParseError{6 + lc, fmt.Sprintf("%d trailing bytes after short Lc=%d, data and Le", n-lc-1, lc), ErrMalformed}
 		}
 		return c, nil
 	}
@@ -121,16 +127,18 @@ func ParseCommand(b []byte) (Command, error) {
 	if n == 0 {
 		return Command{}, &ParseError{5, "extended Lc=0000 is not allowed before data", ErrMalformed}
 	}
-	switch len(body) {
-	case 3 + n:
+	switch rest := len(body) - 3; {
+	case rest == n:
 		c.Data = body[3:]
-	case 5 + n:
+	case rest == n+2:
 		c.Data = body[3 : 3+n]
 		c.Ne = extLen(int(body[3+n])<<8 | int(body[4+n]))
-	case 4 + n:
+	case rest == n+1:
 		return Command{}, &ParseError{7 + n, "extended Lc followed by a short (1-byte) Le", ErrMalformed}
+	case rest < n:
+		return Command{}, &ParseError{5, fmt.Sprintf("extended Lc=%d announces %d data bytes but only %d follow", n, n, rest), ErrMalformed}
 	default:
-		return Command{}, &ParseError{5, fmt.Sprintf("extended Lc=%d but %d bytes follow it", n, len(body)-3), ErrMalformed}
+		return Command{}, &ParseError{9 + n, fmt.Sprintf("%d trailing bytes after extended Lc=%d, data and Le", rest-n-2, n), ErrMalformed}
 	}
 	return c, nil
 }

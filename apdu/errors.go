@@ -22,10 +22,12 @@ type ParseError struct {
 	Err    error  // the sentinel, ErrMalformed or ErrTooLong
 }
 
+// Error gives the sentinel, the byte offset and the reason.
 func (e *ParseError) Error() string {
 	return e.Err.Error() + " at byte " + itoa(e.Offset) + ": " + e.Reason
 }
 
+// Unwrap returns the sentinel, for errors.Is.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 func itoa(n int) string {

@@ -15,19 +15,24 @@ const (
 	SWWarningPartCorrupted    StatusWord = 0x6281 // part of returned data may be corrupted
 	SWWarningEOF              StatusWord = 0x6282 // end of file/record reached before Ne bytes
 	SWWarningDeactivated      StatusWord = 0x6283 // selected file invalidated (deactivated)
-	SWWarningFCI              StatusWord = 0x6285 // selected file in termination state
+	SWWarningTerminated       StatusWord = 0x6284 // selected file in termination state (TS 102 221 §10.2.1.3)
+	SWWarningFCI              StatusWord = 0x6285 // selected file in termination state (ISO/IEC 7816-4 coding)
 	SWWarningMoreData         StatusWord = 0x62F1 // more data available (TS 102 221)
 	SWWarningMoreDataProact   StatusWord = 0x62F2 // more data and proactive command pending
 	SWWarningResponseData     StatusWord = 0x62F3 // response data available
 	SWWarningChanged          StatusWord = 0x6300 // state changed, no information
 	SWWarningMoreDataAvail    StatusWord = 0x63F1 // more data expected
 	SWWarningMoreDataExpProac StatusWord = 0x63F2 // more data expected and proactive command pending
+	SWExecErrorUnchanged      StatusWord = 0x6400 // execution error, state unchanged (TS 102 221 §10.2.1.4)
+	SWExecErrorChanged        StatusWord = 0x6500 // execution error, state changed (TS 102 221 §10.2.1.4)
 	SWMemoryProblem           StatusWord = 0x6581 // memory problem
 	SWWrongLength             StatusWord = 0x6700 // wrong length
+	SWCLAFunctionNotSupported StatusWord = 0x6800 // functions in CLA not supported, no information (TS 102 221 §10.2.1.5)
 	SWLogicalChannelNotSupp   StatusWord = 0x6881 // logical channel not supported
 	SWSecureMessagingNotSupp  StatusWord = 0x6882 // secure messaging not supported
 	SWLastCommandExpected     StatusWord = 0x6883 // last command of the chain expected
 	SWChainingNotSupported    StatusWord = 0x6884 // command chaining not supported
+	SWCommandNotAllowed       StatusWord = 0x6900 // command not allowed, no information (TS 102 221 §10.2.1.5)
 	SWCommandIncompatible     StatusWord = 0x6981 // command incompatible with file structure
 	SWSecurityNotSatisfied    StatusWord = 0x6982 // security status not satisfied
 	SWAuthMethodBlocked       StatusWord = 0x6983 // authentication/PIN method blocked
@@ -42,15 +47,25 @@ const (
 	SWIncorrectP1P2           StatusWord = 0x6A86 // incorrect parameters P1-P2
 	SWLcInconsistentP1P2      StatusWord = 0x6A87 // Lc inconsistent with P1-P2
 	SWReferencedDataNotFound  StatusWord = 0x6A88 // referenced data not found
+	SWFileExists              StatusWord = 0x6A89 // file already exists (ISO/IEC 7816-4 §5.6 Table 6)
+	SWDFNameExists            StatusWord = 0x6A8A // DF name already exists (ISO/IEC 7816-4 §5.6 Table 6)
 	SWWrongP1P2               StatusWord = 0x6B00 // wrong parameters P1-P2 (offset outside the EF)
 	SWINSNotSupported         StatusWord = 0x6D00 // instruction code not supported or invalid
 	SWCLANotSupported         StatusWord = 0x6E00 // class not supported
 	SWTechnicalProblem        StatusWord = 0x6F00 // technical problem, no precise diagnosis
+	SWIncreaseMaxReached      StatusWord = 0x9850 // INCREASE cannot be performed, maximum value reached (TS 102 221 §10.2.1.6)
 	SWAuthIncorrectMAC        StatusWord = 0x9862 // authentication error, incorrect MAC (TS 102 221)
 	SWAuthSessionExpired      StatusWord = 0x9863 // security session or association expired
 	SWAuthContextNotSupported StatusWord = 0x9864 // authentication error, security context not supported
 	SWKeyFreshnessFailure     StatusWord = 0x9865 // key freshness failure
-	SWNoProactiveSession      StatusWord = 0x9320 // SIM Application Toolkit busy (TS 102 221)
+	SWToolkitBusy             StatusWord = 0x9300 // SIM Application Toolkit is busy, postponed processing (TS 102 221 §10.2.1.2)
+
+	// SWNoProactiveSession is the former name of SWToolkitBusy. It used to
+	// hold 9320, a value no specification defines; TS 102 221 §10.2.1.2
+	// codes "SIM Application Toolkit is busy" as 9300.
+	//
+	// Deprecated: use SWToolkitBusy.
+	SWNoProactiveSession = SWToolkitBusy
 )
 
 // SW1 returns the first status byte.
@@ -95,44 +110,53 @@ func (sw StatusWord) String() string {
 	return fmt.Sprintf("%04X (%s)", uint16(sw), sw.Meaning())
 }
 
-// Meaning returns the specification's wording for the status word.
+// Meaning returns the specification's wording for the status word: the
+// exact entry of ETSI TS 102 221 §10.2.1 or ISO/IEC 7816-4 §5.6 Tables 5–6
+// when there is one, else the meaning of SW1 alone with SW2 decoded where
+// it carries a number (61xx, 6Cxx, 91xx, 9Fxx, 63Cx).
 func (sw StatusWord) Meaning() string {
 	if m, ok := swNames[sw]; ok {
 		return m
 	}
 	s1, s2 := sw.SW1(), sw.SW2()
 	switch s1 {
-	case 0x61:
-		return fmt.Sprintf("%d response bytes available (GET RESPONSE)", shortLen(s2))
-	case 0x6C:
+	case 0x61: // ISO/IEC 7816-4 §5.6 Table 5; TS 102 221 §7.3.1.1.4
+		return fmt.Sprintf("normal ending, %d response bytes available (GET RESPONSE)", shortLen(s2))
+	case 0x6C: // ISO/IEC 7816-4 §5.6 Table 6; TS 102 221 §7.3.1.1.4
 		return fmt.Sprintf("wrong Le, %d bytes available", shortLen(s2))
-	case 0x91:
-		return fmt.Sprintf("normal ending, proactive command of %d bytes pending", s2)
-	case 0x92:
-		return fmt.Sprintf("normal ending, %d retries for memory write", s2&0x0F)
-	case 0x9F:
+	case 0x91: // TS 102 221 §10.2.1.1
+		return fmt.Sprintf("normal ending, proactive command of %d bytes pending", shortLen(s2))
+	case 0x92: // TS 102 221 §10.2.1.1
+		return "normal ending, extra information concerning an ongoing data transfer session"
+	case 0x9E: // 3GPP TS 51.011 §9.4.1
+		return fmt.Sprintf("%d response bytes available after SIM data download error", shortLen(s2))
+	case 0x9F: // 3GPP TS 51.011 §9.4.1
 		return fmt.Sprintf("%d response bytes available (GSM GET RESPONSE)", shortLen(s2))
-	case 0x63:
+	case 0x63: // TS 102 221 §10.2.1.3, §11.1.9
 		if s2&0xF0 == 0xC0 {
 			return fmt.Sprintf("verification failed, %d retries left", s2&0x0F)
 		}
-		return "warning, non-volatile memory changed"
+		return "warning, state changed"
 	case 0x62:
-		return "warning, non-volatile memory unchanged"
+		return "warning, state unchanged"
 	case 0x64:
-		return "execution error, non-volatile memory unchanged"
+		return "execution error, state unchanged"
 	case 0x65:
-		return "execution error, non-volatile memory changed"
+		return "execution error, state changed"
 	case 0x66:
 		return "security-related issue"
-	case 0x67:
-		return "wrong length"
+	case 0x67: // TS 102 221 §10.2.1.4: XX != 00 is command dependent
+		return "wrong length (command-dependent diagnosis)"
 	case 0x68:
 		return "functions in CLA not supported"
 	case 0x69:
 		return "command not allowed"
 	case 0x6A:
-		return "wrong parameters"
+		return "wrong parameters P1-P2 or data field"
+	case 0x6B:
+		return "wrong parameter(s) P1-P2"
+	case 0x6F: // TS 102 221 §10.2.1.4: XX != 00 is command dependent
+		return "technical problem (command-dependent diagnosis)"
 	case 0x98:
 		return "security management error"
 	}
@@ -145,6 +169,7 @@ var swNames = map[StatusWord]string{
 	SWWarningPartCorrupted:    "warning, part of returned data may be corrupted",
 	SWWarningEOF:              "warning, end of file/record reached before reading Le bytes",
 	SWWarningDeactivated:      "warning, selected file invalidated",
+	SWWarningTerminated:       "warning, selected file in termination state",
 	SWWarningFCI:              "warning, selected file in termination state",
 	SWWarningMoreData:         "warning, more data available",
 	SWWarningMoreDataProact:   "warning, more data available and proactive command pending",
@@ -152,12 +177,16 @@ var swNames = map[StatusWord]string{
 	SWWarningChanged:          "warning, no information given, state changed",
 	SWWarningMoreDataAvail:    "warning, more data expected",
 	SWWarningMoreDataExpProac: "warning, more data expected and proactive command pending",
+	SWExecErrorUnchanged:      "execution error, no information given, state unchanged",
+	SWExecErrorChanged:        "execution error, no information given, state changed",
 	SWMemoryProblem:           "memory problem",
 	SWWrongLength:             "wrong length",
+	SWCLAFunctionNotSupported: "functions in CLA not supported, no information given",
 	SWLogicalChannelNotSupp:   "logical channel not supported",
 	SWSecureMessagingNotSupp:  "secure messaging not supported",
 	SWLastCommandExpected:     "last command of the chain expected",
 	SWChainingNotSupported:    "command chaining not supported",
+	SWCommandNotAllowed:       "command not allowed, no information given",
 	SWCommandIncompatible:     "command incompatible with file structure",
 	SWSecurityNotSatisfied:    "security status not satisfied",
 	SWAuthMethodBlocked:       "authentication/PIN method blocked",
@@ -172,15 +201,18 @@ var swNames = map[StatusWord]string{
 	SWIncorrectP1P2:           "incorrect parameters P1 to P2",
 	SWLcInconsistentP1P2:      "Lc inconsistent with P1 to P2",
 	SWReferencedDataNotFound:  "referenced data not found",
+	SWFileExists:              "file already exists",
+	SWDFNameExists:            "DF name already exists",
 	SWWrongP1P2:               "wrong parameter(s) P1-P2",
 	SWINSNotSupported:         "instruction code not supported or invalid",
 	SWCLANotSupported:         "class not supported",
 	SWTechnicalProblem:        "technical problem, no precise diagnosis",
+	SWIncreaseMaxReached:      "INCREASE cannot be performed, maximum value reached",
 	SWAuthIncorrectMAC:        "authentication error, incorrect MAC",
 	SWAuthSessionExpired:      "authentication error, security session or association expired",
 	SWAuthContextNotSupported: "authentication error, security context not supported",
 	SWKeyFreshnessFailure:     "key freshness failure",
-	SWNoProactiveSession:      "SIM Application Toolkit is busy",
+	SWToolkitBusy:             "SIM Application Toolkit is busy",
 }
 
 // ParseResponse splits a response APDU into its data field and status word,

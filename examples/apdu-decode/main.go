@@ -17,10 +17,11 @@ import (
 var samples = []string{
 	"00A40004023F0000",           // SELECT MF, return FCP (case 4S)
 	"80F2000000",                 // STATUS, Le=00 means 256 (case 2S)
-	"00B0000000",                 // READ BINARY of 256 bytes
-	"0020000108313233340000FFFF", // malformed: Lc disagrees with length
-	"00880081221010000102030405060708090A0B0C0D0E0F10F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF00",
-	"01B2010400000000", // malformed: extended Lc with a short Le
+	"002000010831323334FFFFFFFF", // VERIFY PIN1 "1234", FF-padded (case 3S)
+	"008800812210000102030405060708090A0B0C0D0E0F10F0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF00", // AUTHENTICATE 3G
+	"00B0000000FFFF",       // READ BINARY, extended Le=65535 (case 2E)
+	"0020000108313233",     // malformed: Lc=8 but 3 data bytes
+	"00D60000000002AABB00", // malformed: extended Lc with a short Le
 }
 
 func main() {

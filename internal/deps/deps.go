@@ -4,7 +4,6 @@
 package deps
 
 import (
-	_ "github.com/ebfe/scard"
 	_ "github.com/google/go-cmp/cmp"
 	_ "go.etcd.io/bbolt"
 	_ "golang.org/x/crypto/chacha20poly1305"

@@ -1,0 +1,143 @@
+package sealed
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket name prefixes: the namespace of key-value buckets and of logs, so
+// that Put and Delete can never address a log.
+const (
+	kvPrefix  = "k/"
+	logPrefix = "l/"
+	// MaxNameLen is the longest bucket or log name.
+	MaxNameLen = 200
+	// MaxKeyLen is the longest record key.
+	MaxKeyLen = 1024
+)
+
+// Tx is a transaction of a Store, valid only inside the function passed to
+// Update or View. Slices it returns are valid only until it ends.
+type Tx struct {
+	s    *Store
+	tx   *bolt.Tx
+	name [len(kvPrefix) + MaxNameLen]byte
+	ad   []byte // scratch for additional data
+	// heads caches the heads of the logs appended to in this transaction.
+	heads map[string]*logHead
+}
+
+// bucketName returns prefix+name in the transaction's scratch space.
+func (t *Tx) bucketName(prefix, name string) ([]byte, error) {
+	if len(name) == 0 || len(name) > MaxNameLen {
+		return nil, fmt.Errorf("%w: bucket name of %d bytes, need 1..%d", ErrBadName, len(name), MaxNameLen)
+	}
+	n := copy(t.name[:], prefix)
+	n += copy(t.name[n:], name)
+	return t.name[:n], nil
+}
+
+func validKey(bucket []byte, key []byte) error {
+	if len(key) == 0 || len(key) > MaxKeyLen {
+		return fmt.Errorf("%w: key of %d bytes in %s, need 1..%d", ErrBadName, len(key), bucket, MaxKeyLen)
+	}
+	return nil
+}
+
+// Put seals plaintext as a record of kind under bucket/key, creating the
+// bucket if needed and replacing any previous value.
+func (t *Tx) Put(bucket string, key []byte, kind Kind, plaintext []byte) error {
+	name, err := t.bucketName(kvPrefix, bucket)
+	if err != nil {
+		return err
+	}
+	if err := validKey(name, key); err != nil {
+		return err
+	}
+	b, err := t.tx.CreateBucketIfNotExists(name)
+	if err != nil {
+		return fmt.Errorf("sealed: bucket %s: %w", name, err)
+	}
+	// bbolt keeps the value until commit, so each blob is a fresh slice.
+	blob, err := t.seal(make([]byte, 0, BlobOverhead+len(plaintext)), kind, name, key, nil, plaintext)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(key, blob); err != nil {
+		return fmt.Errorf("sealed: put %s/%x: %w", name, key, err)
+	}
+	return nil
+}
+
+// Get opens the record bucket/key, which must be of kind, and appends its
+// plaintext to dst. It wraps ErrNotFound if there is no such record and
+// ErrCorrupt if it does not authenticate.
+func (t *Tx) Get(dst []byte, bucket string, key []byte, kind Kind) ([]byte, error) {
+	name, err := t.bucketName(kvPrefix, bucket)
+	if err != nil {
+		return nil, err
+	}
+	b := t.tx.Bucket(name)
+	if b == nil {
+		return nil, fmt.Errorf("%w: %s/%x (no bucket)", ErrNotFound, name, key)
+	}
+	return t.open(dst, b.Get(key), kind, name, key, nil)
+}
+
+// Has reports whether bucket/key holds a record, without opening it.
+func (t *Tx) Has(bucket string, key []byte) bool {
+	name, err := t.bucketName(kvPrefix, bucket)
+	if err != nil {
+		return false
+	}
+	b := t.tx.Bucket(name)
+	return b != nil && b.Get(key) != nil
+}
+
+// Delete removes bucket/key; deleting an absent record is not an error.
+func (t *Tx) Delete(bucket string, key []byte) error {
+	name, err := t.bucketName(kvPrefix, bucket)
+	if err != nil {
+		return err
+	}
+	b := t.tx.Bucket(name)
+	if b == nil {
+		return nil
+	}
+	if err := b.Delete(key); err != nil {
+		return fmt.Errorf("sealed: delete %s/%x: %w", name, key, err)
+	}
+	return nil
+}
+
+// ForEach opens every record of bucket in key order, each of which must be
+// of kind, and calls fn with its key and plaintext; both slices are reused
+// and valid only during the call. Returning Stop from fn ends the walk
+// without error.
+func (t *Tx) ForEach(bucket string, kind Kind, fn func(key, plaintext []byte) error) error {
+	name, err := t.bucketName(kvPrefix, bucket)
+	if err != nil {
+		return err
+	}
+	b := t.tx.Bucket(name)
+	if b == nil {
+		return nil
+	}
+	var buf []byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		pt, err := t.open(buf[:0], v, kind, name, k, nil)
+		if err != nil {
+			return err
+		}
+		buf = pt
+		if err := fn(k, pt); err != nil {
+			if err == Stop {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
