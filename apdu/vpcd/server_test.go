@@ -350,3 +350,55 @@ func FuzzSession(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSessionAPDU measures the server's own cost per command frame:
+// read, dispatch to a card, write the answer (in memory, no socket).
+func BenchmarkSessionAPDU(b *testing.B) {
+	s := newSession(staticCard{}, func(string, ...any) {})
+	frame, _ := AppendFrame(nil, []byte{0x00, 0xA4, 0x00, 0x04, 0x02, 0x3F, 0x00})
+	r := bytes.NewReader(frame)
+	rw := struct {
+		io.Reader
+		io.Writer
+	}{r, io.Discard}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		r.Reset(frame)
+		if err := s.run(&rw, nil); err != io.EOF {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServeLoopback measures one APDU round trip between a fake vpcd
+// and a Server over loopback TCP, with TCP_QUICKACK armed before each read.
+func BenchmarkServeLoopback(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- NewServer(staticCard{}, WithAddr(ln.Addr().String())).Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	c, err := ln.Accept()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	// Written as vpcd does: length and payload in two writes.
+	hdrOut := []byte{0x00, 0x07}
+	apduOut := []byte{0x00, 0xA4, 0x00, 0x04, 0x02, 0x3F, 0x00}
+	var hdr [2]byte
+	buf := make([]byte, 16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.Write(hdrOut)
+		c.Write(apduOut)
+		if p, err := ReadFrame(c, &hdr, buf); err != nil || len(p) != 2 {
+			b.Fatalf("answer %X, %v", p, err)
+		}
+	}
+}
