@@ -34,12 +34,7 @@ func newSession(card apdu.Transport, logf func(string, ...any)) *session {
 // not nil, arms TCP_QUICKACK before every read.
 func (s *session) run(rw io.ReadWriter, qa *quickAcker) error {
 	for {
-		if qa != nil {
-			if err := qa.arm(); err != nil {
-				return fmt.Errorf("vpcd: setting TCP_QUICKACK: %w", err)
-			}
-		}
-		p, err := ReadFrame(rw, &s.hdr, s.in)
+		p, err := readFrame(rw, &s.hdr, s.in, qa)
 		if err != nil {
 			return err
 		}
