@@ -220,7 +220,62 @@ func TestThroughPCSCD(t *testing.T) {
 				t.Fatalf("opensc-tool -s %s: data %q sw %s, want %q %s", ex.cmd, data, sw, ex.data, ex.sw)
 			}
 		}
+		if atr := openscATR(t, tool, reader); !bytes.Equal(atr, testATR) {
+			t.Fatalf("opensc-tool -a: ATR %X, want %X", atr, testATR)
+		}
 	})
+
+	t.Run("opensc-tool resets reach the card", func(t *testing.T) {
+		tool := systest.LookPath(t, "opensc-tool")
+		for _, kind := range []string{"warm", "cold"} {
+			before := card.counts()
+			out, err := exec.Command(tool, "-r", reader, "--reset="+kind).CombinedOutput()
+			if err != nil {
+				t.Fatalf("opensc-tool --reset %s: %v\n%s", kind, err, out)
+			}
+			after := card.counts()
+			t.Logf("opensc-tool --reset %s: %+v → %+v", kind, before, after)
+			switch kind {
+			case "warm":
+				if after.warm <= before.warm {
+					t.Fatalf("warm reset did not reach the card: %+v → %+v", before, after)
+				}
+			case "cold":
+				if after.off <= before.off || after.cold <= before.cold {
+					t.Fatalf("cold reset did not power-cycle the card: %+v → %+v", before, after)
+				}
+			}
+		}
+		// Our own handle saw the card reset under it: PC/SC says so once,
+		// then a Reset brings it back.
+		if _, err := c.Transmit(nil, mustHex("00A40004023F00")); !errors.Is(err, pcsc.ErrCardReset) {
+			t.Fatalf("Transmit after another client's reset: err = %v, want ErrCardReset", err)
+		}
+		if _, err := c.Reset(false); err != nil {
+			t.Fatalf("Reset after ErrCardReset: %v", err)
+		}
+		if got, err := c.Transmit(nil, mustHex("00A40004023F00")); err != nil || !bytes.Equal(got, mustHex("9000")) {
+			t.Fatalf("after Reset: %X, %v", got, err)
+		}
+	})
+}
+
+// openscATR reads the card's ATR with `opensc-tool -r reader -a`, which
+// prints it as colon-separated hex.
+func openscATR(t *testing.T, tool, reader string) []byte {
+	t.Helper()
+	out, err := exec.Command(tool, "-r", reader, "-a").CombinedOutput()
+	if err != nil {
+		t.Fatalf("opensc-tool -a: %v\n%s", err, out)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		l = strings.TrimSpace(l)
+		if b, err := hex.DecodeString(strings.ReplaceAll(l, ":", "")); err == nil && len(b) >= 2 {
+			return b
+		}
+	}
+	t.Fatalf("opensc-tool -a printed no ATR:\n%s", out)
+	return nil
 }
 
 var openscSW = regexp.MustCompile(`Received \(SW1=0x([0-9A-Fa-f]{2}), SW2=0x([0-9A-Fa-f]{2})\)`)
