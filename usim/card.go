@@ -69,6 +69,34 @@ func New(p *profile.Profile) (*Card, error) {
 		return nil, fmt.Errorf("usim: key pairs: %w", err)
 	}
 	defer list.Wipe()
+	return newCard(p, list)
+}
+
+// NewWithList builds a card from p whose credentials are the key-pair list
+// l (3GPP TR 33.812 §5.3.2.2 step 2, e.g. from a keystore/escrow batch)
+// instead of p's auth.k/OPc, ota_key_sets and key_pairs: AUTHENTICATE uses
+// the active pair's K/OPc with p's algorithm (Milenage), the OTA engine its
+// key sets. p's IMSI should be the one that goes with l's active pair. The
+// card stores a copy of l, which the caller may wipe.
+func NewWithList(p *profile.Profile, l *keystore.List) (*Card, error) {
+	if p == nil {
+		p = profile.Default()
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if p.Auth.Algorithm != profile.Milenage {
+		return nil, fmt.Errorf("usim: a key-pair list needs Milenage, profile has %q", p.Auth.Algorithm)
+	}
+	if l == nil {
+		return nil, fmt.Errorf("usim: NewWithList without a list")
+	}
+	return newCard(p, l)
+}
+
+// newCard builds the store of a card with credentials list and powers it
+// on.
+func newCard(p *profile.Profile, list *keystore.List) (*Card, error) {
 	// The journal must hold a SWITCH: the whole key list cell besides
 	// EF_IMSI and the SQN array.
 	keysCell := 2 + len(keystore.AppendList(nil, list)) + keysSlack

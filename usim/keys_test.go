@@ -295,3 +295,50 @@ func hexb(t testing.TB, s string) []byte {
 func securityRefusal(s scp80.Status) bool {
 	return s == scp80.StatusCipheringError || s == scp80.StatusRCCCDSFailed
 }
+
+func TestNewWithListAndImageCarryTheSwitch(t *testing.T) {
+	var pairs []keystore.Pair
+	for i := 0; i < 3; i++ {
+		k, opc := keystore.Key128(profile.TestK), keystore.Key128(profile.TestOPc)
+		if i > 0 {
+			k, opc = keystore.Key128(key128(t, pairK[i])), keystore.Key128(key128(t, pairOPc[i]))
+		}
+		kic, _ := keystore.NewOTAKey(keystore.AlgAES128, hexb(t, pairKIc[i]))
+		kid, _ := keystore.NewOTAKey(keystore.AlgAES128, hexb(t, pairKID[i]))
+		pairs = append(pairs, keystore.Pair{Index: i, K: k, OPc: opc, OTA: []keystore.OTAKeySet{{KVN: 1, KIc: kic, KID: kid}}})
+	}
+	l, err := keystore.NewList(pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewWithList(profile.Default(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Wipe() // the card keeps its own copy
+	term := NewTerminal(c)
+	if err := term.Activate(); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, err := pairServer(t, 0, cardapp.TAR, fullSPI).Run(term, switchScript(t, 1, pairIMSI[1])); err != nil || res.APDUs[0].SW != apdu.SWOK {
+		t.Fatalf("switch: %v %+v", err, res)
+	}
+	path := t.TempDir() + "/card.img"
+	if err := c.SaveImage(path); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := OpenImage(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	term2 := NewTerminal(c2)
+	if err := term2.Activate(); err != nil {
+		t.Fatal(err)
+	}
+	if c2.KeyState().Active != 1 || term2.IMSI.String() != pairIMSI[1] || !authenticate(t, term2, pairAlg(t, 1), 32) {
+		t.Fatal("reopened card lost the switch")
+	}
+	if _, res, err := pairServer(t, 1, scp80.TARRFMUSIM, fullSPI).Run(term2, [][]byte{{0x00, 0xB0, 0x87, 0x00, 0x09}}); err != nil || res.PoR.Status != scp80.StatusOK {
+		t.Fatalf("OTA on the reopened card: %v %+v", err, res)
+	}
+}
