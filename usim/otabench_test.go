@@ -4,8 +4,11 @@ import (
 	"testing"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/keystore/cardapp"
+	"github.com/uiccsim/uiccsim/milenage"
 	"github.com/uiccsim/uiccsim/ota/scp80"
 	"github.com/uiccsim/uiccsim/usim/profile"
+	"github.com/uiccsim/uiccsim/usim/store"
 )
 
 // benchOTA is the card-side figure: one SMS-PP download ENVELOPE
@@ -74,3 +77,65 @@ func benchOTA(b *testing.B, kvn int) {
 
 func BenchmarkOTAEnvelopeAES(b *testing.B)  { benchOTA(b, 1) }
 func BenchmarkOTAEnvelope3DES(b *testing.B) { benchOTA(b, 2) }
+
+// BenchmarkNew3b is the cost of personalising one card with a three-pair
+// list (fleet set-up).
+func BenchmarkNew3b(b *testing.B) {
+	p := profile3b(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := New(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSwitchCardSide is the card's share of a 3b switch: the SWITCH
+// ENVELOPE (AES, CC, ciphered, counter) with its PoR, the REFRESH the
+// terminal fetches and carries out (UICC reset, TERMINAL PROFILE, SELECT
+// USIM, VERIFY PIN1, READ EF_IMSI) and one AUTHENTICATE with the new K.
+// Each iteration starts from a fresh copy of the card's store, restored
+// outside the timer.
+func BenchmarkSwitchCardSide(b *testing.B) {
+	c, err := New(profile3b(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	img := c.Store().AppendImage(nil)
+	srv := pairServer(b, 0, cardapp.TAR, fullSPI)
+	m, err := srv.Prepare(switchScript(b, 1, pairIMSI[1]))
+	if err != nil {
+		b.Fatal(err)
+	}
+	envs, _ := srv.Envelopes(m)
+	env, _ := envs[0].Append(nil)
+	v := milenage.NewVector(pairAlg(b, 1), milenage.RAND{1}, 32, 0x8000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st, err := store.ParseImage(img)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := Open(st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		term := NewTerminal(c)
+		if err := term.Activate(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rsp, err := term.Transmit(nil, env)
+		if err != nil || rsp[len(rsp)-2] != 0x61 {
+			b.Fatalf("% X %v", rsp, err)
+		}
+		if rsp, err = term.Transmit(rsp[:0], []byte{0x00, 0xC0, 0x00, 0x00, rsp[len(rsp)-1]}); err != nil || term.Activations != 2 {
+			b.Fatalf("% X %v activations %d", rsp, err, term.Activations)
+		}
+		if r, err := term.Authenticate(v.RAND, v.AUTN); err != nil || r.Outcome != 0xDB {
+			b.Fatalf("%v %v", r, err)
+		}
+	}
+}
