@@ -119,7 +119,7 @@ func (r *rfmExec) find(df fs.Node, fid fs.FileID) fs.Node {
 
 // selectFile is SELECT, TS 102 221 §11.1.1, in the RFM context.
 func (r *rfmExec) selectFile(c *apdu.Command, dst []byte) ([]byte, error) {
-	if c.P2 != 0x04 && c.P2 != 0x0C {
+	if c.P2 != 0x04 && c.P2 != 0x0C && c.P2 != 0x00 { // 00: FCP, as UICCs answer ISO "FCI"
 		return dst, apdu.SWIncorrectP1P2
 	}
 	n := fs.NoNode
@@ -178,7 +178,7 @@ func (r *rfmExec) selectFile(c *apdu.Command, dst []byte) ([]byte, error) {
 		r.df, r.ef = r.info(n).Parent, n
 	}
 	r.rec = 0
-	if c.P2 == 0x04 {
+	if c.P2 != 0x0C {
 		dst = r.fs.AppendFCP(dst, n)
 	}
 	return dst, nil
@@ -213,6 +213,10 @@ func (r *rfmExec) usable(n fs.Node, transparent bool, mode fs.Access, ins byte) 
 
 // binary is READ BINARY / UPDATE BINARY, TS 102 221 §11.1.3 / §11.1.4.
 func (r *rfmExec) binary(c *apdu.Command, dst []byte) ([]byte, error) {
+	update := c.INS == 0xD6
+	if update == (len(c.Data) == 0) {
+		return dst, apdu.SWWrongLength
+	}
 	n, off := r.ef, int(c.P1)<<8|int(c.P2)
 	if c.P1&0x80 != 0 {
 		if c.P1&0x60 != 0 || c.P1&0x1F == 0 {
@@ -224,10 +228,6 @@ func (r *rfmExec) binary(c *apdu.Command, dst []byte) ([]byte, error) {
 		off = int(c.P2)
 	} else if n == fs.NoNode {
 		return dst, apdu.SWNoCurrentEF
-	}
-	update := c.INS == 0xD6
-	if update == (len(c.Data) == 0) {
-		return dst, apdu.SWWrongLength
 	}
 	mode := fs.AccessRead
 	if update {
