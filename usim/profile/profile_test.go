@@ -122,7 +122,9 @@ func TestValidationNamesTheField(t *testing.T) {
 		}, "profile: key_pairs[0].ota_key_sets[0].kvn: value 0, want 1..15"},
 		{"OTA app kind", func(p *Profile) { p.OTAApps = []OTAApp{{App: "ram", TAR: HexBytes{0, 0, 0}, MSL: HexBytes{0x16}}} }, `profile: ota_apps[0].app: "ram"`},
 		{"OTA app TAR", func(p *Profile) { p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0}, MSL: HexBytes{0x16}}} }, "profile: ota_apps[0].tar: TAR of 1 bytes, want 3"},
-		{"OTA app MSL", func(p *Profile) { p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x36}}} }, "profile: ota_apps[0].msl: MSL 36 uses bits b8..b6"},
+		{"OTA app MSL", func(p *Profile) {
+			p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x36}}}
+		}, "profile: ota_apps[0].msl: MSL 36 uses bits b8..b6"},
 		{"OTA app twice", func(p *Profile) {
 			p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x16}}, {App: AppRFMUICC, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x16}}}
 		}, "profile: ota_apps[1].tar: TAR B00010 installed twice"},
