@@ -90,21 +90,20 @@ func (r *rfmExec) info(n fs.Node) fs.Info {
 	return i
 }
 
-// find resolves one FID relative to DF df, TS 102 221 §8.4.1: the MF,
-// the current application (7FFF), a child of df, df itself, its parent, a
-// sibling DF.
+// find applies the file identifier search of TS 102 221 §8.4.1 from DF
+// df: the MF, the USIM ADF (7FFF or its FID), df itself, its children, its
+// parent and the parent's child DFs.
 func (r *rfmExec) find(df fs.Node, fid fs.FileID) fs.Node {
-	switch fid {
-	case fs.FIDMF:
+	switch {
+	case fid == fs.FIDMF:
 		return r.fs.MF()
-	case fs.FIDCurrentADF:
+	case fid == fs.FIDCurrentADF:
 		return r.adf
+	case r.info(df).FID == fid:
+		return df
 	}
 	if n, ok := r.fs.Child(df, fid); ok {
 		return n
-	}
-	if r.info(df).FID == fid {
-		return df
 	}
 	if p := r.info(df).Parent; p != fs.NoNode {
 		if r.info(p).FID == fid {
@@ -114,22 +113,63 @@ func (r *rfmExec) find(df fs.Node, fid fs.FileID) fs.Node {
 			return n
 		}
 	}
+	if r.adf != fs.NoNode && r.info(r.adf).FID == fid {
+		return r.adf
+	}
 	return fs.NoNode
 }
 
-// selectFile is SELECT, TS 102 221 §11.1.1, in the RFM context.
+// findPath resolves a path (TS 102 221 §8.4.2) from the MF (its own 3F00
+// left out; 7FFF first for the USIM ADF) or from the current DF; every
+// step but the last must be a DF.
+func (r *rfmExec) findPath(d []byte, fromMF bool) fs.Node {
+	n := r.df
+	if fromMF {
+		n = r.fs.MF()
+		switch fs.FileID(d[0])<<8 | fs.FileID(d[1]) {
+		case fs.FIDMF:
+			d = d[2:]
+		case fs.FIDCurrentADF:
+			if n = r.adf; n == fs.NoNode {
+				return fs.NoNode
+			}
+			d = d[2:]
+		}
+	}
+	for len(d) > 0 {
+		if !r.info(n).Kind.IsDF() {
+			return fs.NoNode
+		}
+		c, ok := r.fs.Child(n, fs.FileID(d[0])<<8|fs.FileID(d[1]))
+		if !ok {
+			return fs.NoNode
+		}
+		n, d = c, d[2:]
+	}
+	return n
+}
+
+// selectFile is SELECT, TS 102 221 §11.1.1, in the RFM context: by FID
+// (P1 00), child DF (01), parent (03), DF name (04, the USIM ADF), path
+// from the MF (08) or the current DF (09); P2 04 or 00 answers the FCP,
+// 0C nothing. A deactivated file is selected with 6283.
 func (r *rfmExec) selectFile(c *apdu.Command, dst []byte) ([]byte, error) {
-	if c.P2 != 0x04 && c.P2 != 0x0C && c.P2 != 0x00 { // 00: FCP, as UICCs answer ISO "FCI"
+	if c.P2 != 0x04 && c.P2 != 0x0C && c.P2 != 0x00 {
 		return dst, apdu.SWIncorrectP1P2
 	}
 	n := fs.NoNode
 	d := c.Data
 	switch c.P1 {
-	case 0x00:
+	case 0x00, 0x01:
 		if len(d) != 2 {
 			return dst, apdu.SWWrongLength
 		}
-		n = r.find(r.df, fs.FileID(d[0])<<8|fs.FileID(d[1]))
+		fid := fs.FileID(d[0])<<8 | fs.FileID(d[1])
+		if c.P1 == 0x00 {
+			n = r.find(r.df, fid)
+		} else if m, ok := r.fs.Child(r.df, fid); ok && r.info(m).Kind.IsDF() {
+			n = m
+		}
 	case 0x03:
 		if len(d) != 0 {
 			return dst, apdu.SWWrongLength
@@ -143,43 +183,27 @@ func (r *rfmExec) selectFile(c *apdu.Command, dst []byte) ([]byte, error) {
 		if len(d) == 0 || len(d)%2 != 0 {
 			return dst, apdu.SWWrongLength
 		}
-		n = r.df
-		if c.P1 == 0x08 {
-			n = r.fs.MF()
-		}
-		for i := 0; i < len(d) && n != fs.NoNode; i += 2 {
-			fid := fs.FileID(d[i])<<8 | fs.FileID(d[i+1])
-			if c.P1 == 0x08 && i == 0 && fid == fs.FIDMF {
-				continue
-			}
-			if !r.info(n).Kind.IsDF() {
-				n = fs.NoNode
-				break
-			}
-			if fid == fs.FIDCurrentADF {
-				n = r.adf
-				continue
-			}
-			m, ok := r.fs.Child(n, fid)
-			if !ok {
-				m = fs.NoNode
-			}
-			n = m
-		}
+		n = r.findPath(d, c.P1 == 0x08)
 	default:
 		return dst, apdu.SWIncorrectP1P2
 	}
 	if n == fs.NoNode {
 		return dst, apdu.SWFileNotFound
 	}
-	if r.info(n).Kind.IsDF() {
-		r.df, r.ef = n, fs.NoNode
+	i := r.info(n)
+	if i.Kind.IsDF() {
+		r.df, r.ef, r.rec = n, fs.NoNode, 0
 	} else {
-		r.df, r.ef = r.info(n).Parent, n
+		if r.ef != n || r.df != i.Parent {
+			r.rec = 0
+		}
+		r.df, r.ef = i.Parent, n
 	}
-	r.rec = 0
 	if c.P2 != 0x0C {
 		dst = r.fs.AppendFCP(dst, n)
+	}
+	if !i.LCSI.Activated() {
+		return dst, apdu.SWWarningDeactivated
 	}
 	return dst, nil
 }
@@ -248,8 +272,12 @@ func (r *rfmExec) binary(c *apdu.Command, dst []byte) ([]byte, error) {
 		if ne == 0 {
 			ne = apdu.MaxShortNe
 		}
-		dst = append(dst, content[off:off+min(ne, len(content)-off)]...)
-		r.ef = n
+		k := min(ne, len(content)-off)
+		dst = append(dst, content[off:off+k]...)
+		r.setEF(n)
+		if k < ne && wantsExactly(c.Ne) {
+			return dst, apdu.SWWarningEOF
+		}
 		return dst, nil
 	}
 	if off+len(c.Data) > len(content) {
@@ -258,22 +286,35 @@ func (r *rfmExec) binary(c *apdu.Command, dst []byte) ([]byte, error) {
 	if err := r.fs.Write(n, off, c.Data); err != nil {
 		return dst, err
 	}
-	r.ef = n
+	r.setEF(n)
 	r.markChanged(n)
 	return dst, nil
 }
 
-// record is READ RECORD / UPDATE RECORD, TS 102 221 §11.1.5 / §11.1.6.
+// record is READ RECORD / UPDATE RECORD, TS 102 221 §11.1.5 / §11.1.6,
+// with the record pointer rules of §11.1.5.1: absolute (P1 00: the current
+// record) leaves the pointer alone, next and previous move it and fail at
+// the ends of a linear fixed EF (6A83). UPDATE RECORD of a cyclic EF is
+// refused (6981): the file system offers no push of the oldest record.
 func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
-	n := r.ef
-	if sfi := c.P2 >> 3; sfi != 0 {
+	update := c.INS == 0xDC
+	if !update && len(c.Data) != 0 {
+		return dst, apdu.SWWrongLength
+	}
+	n, rec := r.ef, r.rec
+	switch sfi := c.P2 >> 3; {
+	case sfi == 0x1F:
+		return dst, apdu.SWIncorrectP1P2
+	case sfi != 0:
 		if n = r.bySFI(sfi); n == fs.NoNode {
 			return dst, apdu.SWFileNotFound
 		}
-	} else if n == fs.NoNode {
+		if n != r.ef {
+			rec = 0
+		}
+	case n == fs.NoNode:
 		return dst, apdu.SWNoCurrentEF
 	}
-	update := c.INS == 0xDC
 	mode := fs.AccessRead
 	if update {
 		mode = fs.AccessUpdate
@@ -282,44 +323,93 @@ func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 		return dst, err
 	}
 	i := r.info(n)
-	rec := r.rec
-	if n != r.ef {
-		rec = 0
+	if update && i.Structure == fs.Cyclic {
+		return dst, apdu.SWCommandIncompatible
 	}
-	switch c.P2 & 0x07 {
-	case 0x04:
-		rec = int(c.P1)
-	case 0x02:
-		rec++
-	case 0x03:
-		if rec == 0 {
-			rec = i.Records
-		} else {
-			rec--
-		}
-	default:
-		return dst, apdu.SWIncorrectP1P2
+	if update && len(c.Data) != i.RecordLen {
+		return dst, apdu.SWWrongLength
 	}
-	if rec < 1 || rec > i.Records {
-		return dst, apdu.SWRecordNotFound
+	t, ptr, err := pickRecord(i, c.P2&0x07, c.P1, rec)
+	if err != nil {
+		return dst, err
 	}
 	if update {
-		if len(c.Data) != i.RecordLen {
-			return dst, apdu.SWWrongLength
-		}
-		if err := r.fs.WriteRecord(n, rec, c.Data); err != nil {
+		if err := r.fs.WriteRecord(n, t, c.Data); err != nil {
 			return dst, err
 		}
 		r.markChanged(n)
 	} else {
-		b, err := r.fs.Record(n, rec)
+		b, err := r.fs.Record(n, t)
 		if err != nil {
 			return dst, apdu.SWRecordNotFound
 		}
 		dst = append(dst, b...)
 	}
-	r.ef, r.rec = n, rec
+	r.df, r.ef, r.rec = i.Parent, n, ptr
+	if !update && wantsExactly(c.Ne) && c.Ne > i.RecordLen {
+		return dst, apdu.SWWarningEOF
+	}
 	return dst, nil
+}
+
+// wantsExactly reports an explicit Le (not 00 / absent): fewer bytes
+// answer 6282.
+func wantsExactly(ne int) bool { return ne != 0 && ne != apdu.MaxShortNe && ne != apdu.MaxNe }
+
+// pickRecord computes the addressed record and the record pointer after
+// the command, TS 102 221 §11.1.5.1 (modes of Table 11.11).
+func pickRecord(i fs.Info, mode, p1 byte, rec int) (target, pointer int, err error) {
+	n := i.Records
+	switch mode {
+	case 0x04:
+		if p1 == 0 {
+			if rec == 0 {
+				return 0, 0, apdu.SWRecordNotFound
+			}
+			return rec, rec, nil
+		}
+		if int(p1) > n || p1 == 0xFF {
+			return 0, 0, apdu.SWRecordNotFound
+		}
+		return int(p1), rec, nil
+	case 0x02, 0x03:
+		if p1 != 0 {
+			return 0, 0, apdu.SWIncorrectP1P2
+		}
+		next := mode == 0x02
+		t := rec
+		switch {
+		case next && rec == 0:
+			t = 1
+		case next && rec == n:
+			if i.Structure != fs.Cyclic {
+				return 0, 0, apdu.SWRecordNotFound
+			}
+			t = 1
+		case next:
+			t = rec + 1
+		case rec == 0:
+			t = n
+		case rec == 1:
+			if i.Structure != fs.Cyclic {
+				return 0, 0, apdu.SWRecordNotFound
+			}
+			t = n
+		default:
+			t = rec - 1
+		}
+		return t, t, nil
+	}
+	return 0, 0, apdu.SWIncorrectP1P2
+}
+
+// setEF makes n the current EF (an SFI reference does, TS 102 221 §8.3),
+// resetting the record pointer when the EF changes.
+func (r *rfmExec) setEF(n fs.Node) {
+	if r.ef != n {
+		r.rec = 0
+	}
+	r.df, r.ef = r.info(n).Parent, n
 }
 
 func (r *rfmExec) markChanged(n fs.Node) {

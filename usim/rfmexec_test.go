@@ -12,7 +12,7 @@ import (
 )
 
 // rfmOf returns the card's RFM executor of tar.
-func rfmOf(t *testing.T, c *Card, tar scp80.TAR) *rfmExec {
+func rfmOf(t testing.TB, c *Card, tar scp80.TAR) *rfmExec {
 	t.Helper()
 	a, ok := c.ota.eng.Targets[tar].App.(*rfmApp)
 	if !ok {
