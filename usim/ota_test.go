@@ -291,3 +291,35 @@ func TestOTAGarbledTPDUAnswers6A80AndChangesNothing(t *testing.T) {
 	}
 	_ = rfm.ErrFormat
 }
+
+func TestOTAExpandedAndConcatenatedScripts(t *testing.T) {
+	c, term := activeTerminal(t, otaProfile(func(p *profile.Profile) {
+		p.OTAApps = []profile.OTAApp{{App: profile.AppRFMUSIM, TAR: profile.HexBytes{0xB0, 0, 0x10}, MSL: profile.HexBytes{0x16}, Refresh: profile.RefreshNone}}
+	}))
+	// Expanded format (TS 102 226 §5.2): every executed APDU reported.
+	srv := otaServer(t, 1, scp80.TARRFMUSIM, fullSPI)
+	srv.Expanded = true
+	_, res, err := srv.Run(term, append(updateIMSIScript(t, newIMSI), []byte{0x00, 0xB0, 0x00, 0x00, 0x09}))
+	if err != nil || res.PoR.Status != scp80.StatusOK || res.Executed != 3 {
+		t.Fatalf("expanded: %v %+v", err, res)
+	}
+	if !bytes.Equal(res.APDUs[2].Data, imsiBytes(t, newIMSI)) || !res.APDUs[0].Reported {
+		t.Fatalf("expanded results %+v", res.APDUs)
+	}
+	// A script longer than one short message: concatenated SMS-DELIVERs,
+	// reassembled by the card (TS 23.040 §9.2.3.24.1).
+	srv = otaServer(t, 2, scp80.TARRFMUSIM, fullSPI)
+	script := [][]byte{{0x00, 0xA4, 0x00, 0x0C, 0x02, 0x6F, 0x40}}
+	for i := 0; i < 6; i++ {
+		rec := bytes.Repeat([]byte{byte('a' + i)}, 34)
+		script = append(script, append([]byte{0x00, 0xDC, 0x01, 0x04, 34}, rec...))
+	}
+	m, res, err := srv.Run(term, script)
+	if err != nil || len(m.TPDUs) < 2 || res.PoR.Status != scp80.StatusOK || res.Executed != 7 || res.APDUs[6].SW != apdu.SWOK {
+		t.Fatalf("concatenated (%d parts): %v %+v", len(m.TPDUs), err, res)
+	}
+	n, _ := c.FS().Lookup(c.adf, 0x6F40)
+	if r, _ := c.FS().Record(n, 1); r[0] != 'f' {
+		t.Fatalf("record 1 = % X", r)
+	}
+}
