@@ -116,6 +116,34 @@ func (l *List) Replace(p Pair) error {
 	return nil
 }
 
+// SetCounter records value as the replay counter (CNTR, ETSI TS 102 225
+// §5.1.1) of the active pair's OTA key set kvn, after the card accepted a
+// secured packet carrying it. The counter only moves up: a value not
+// higher than the stored one, beyond 5 bytes, or for a key set the active
+// pair does not have is refused (ErrInvalid) and changes nothing.
+func (l *List) SetCounter(kvn uint8, value uint64) error {
+	s := l.pairs[l.active].OTAKeySet(kvn)
+	switch {
+	case s == nil:
+		return fmt.Errorf("%w: active pair %d has no OTA key set with KVN %d", ErrInvalid, l.active, kvn)
+	case value > MaxCounter:
+		return fmt.Errorf("%w: counter %d for KVN %d exceeds 5 bytes", ErrInvalid, value, kvn)
+	case value <= s.Counter:
+		return fmt.Errorf("%w: counter %d for KVN %d does not exceed the stored %d", ErrInvalid, value, kvn, s.Counter)
+	}
+	s.Counter = value
+	return nil
+}
+
+// Clone returns a deep copy of the list that shares no memory with it.
+func (l *List) Clone() *List {
+	c := &List{pairs: make([]Pair, len(l.pairs)), active: l.active}
+	for i := range l.pairs {
+		c.pairs[i] = l.pairs[i].Clone()
+	}
+	return c
+}
+
 // Wipe zeroes every pair of the list; the list keeps its length and active
 // index but holds no key any more.
 func (l *List) Wipe() {

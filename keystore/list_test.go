@@ -159,3 +159,42 @@ func TestWipeClearsEveryPair(t *testing.T) {
 		}
 	}
 }
+
+func TestSetCounterOnlyMovesUp(t *testing.T) {
+	l, err := NewList(threePairs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.SetCounter(1, 5); err != nil {
+		t.Fatalf("SetCounter(1, 5): %v", err)
+	}
+	for _, tt := range []struct {
+		kvn   uint8
+		value uint64
+	}{{1, 5}, {1, 4}, {1, MaxCounter + 1}, {2, 9}} {
+		before := AppendList(nil, l)
+		if err := l.SetCounter(tt.kvn, tt.value); !errors.Is(err, ErrInvalid) {
+			t.Errorf("SetCounter(%d, %d) = %v, want ErrInvalid", tt.kvn, tt.value, err)
+		}
+		if !bytes.Equal(before, AppendList(nil, l)) {
+			t.Errorf("refused SetCounter(%d, %d) changed the list", tt.kvn, tt.value)
+		}
+	}
+	if got := l.Active().OTAKeySet(1).Counter; got != 5 {
+		t.Errorf("counter = %d, want 5", got)
+	}
+}
+
+func TestCloneSharesNoMemory(t *testing.T) {
+	l, err := NewList(threePairs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := l.Clone()
+	if err := l.Advance(1); err != nil {
+		t.Fatal(err)
+	}
+	if c.ActiveIndex() != 0 || !c.Active().Equal(threePairs(t)[0]) {
+		t.Errorf("clone changed with the original: %v %v", c, c.Active())
+	}
+}

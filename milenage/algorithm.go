@@ -3,7 +3,7 @@ package milenage
 // Funcs selects which of the authentication functions of TS 33.102 §6.3.2
 // an Algorithm computes in one call; an implementation may compute more than
 // asked (f1 and f1* share one block in Milenage, as do f2 and f5).
-type Funcs uint8
+type Funcs uint16
 
 // The authentication and key generation functions (TS 33.102 §6.3.2,
 // TS 35.206 §4.1).
@@ -21,6 +21,9 @@ const (
 	// f1 and f1*, as the USIM does (TS 33.102 §6.3.3), sharing one TEMP
 	// block in Milenage.
 	SQNConcealed
+	// SQNConcealedStar is the same for AUTS: sqn is SQN_MS ⊕ AK*, AK* = f5*
+	// is computed first and SQN_MS feeds f1 and f1* (TS 33.102 §6.3.5).
+	SQNConcealedStar
 
 	// FuncsVector is what an authentication vector needs (f1..f5).
 	FuncsVector = F1 | F2 | F3 | F4 | F5
@@ -48,7 +51,9 @@ type Output struct {
 //
 // Compute evaluates the functions in fns for rand; sqn and amf are the
 // inputs of f1 and f1* and are ignored by the others. With SQNConcealed in
-// fns, sqn is SQN ⊕ AK and AK is computed (and returned) as with F5. It must not allocate,
+// fns, sqn is SQN ⊕ AK and AK is computed (and returned) as with F5; with
+// SQNConcealedStar, sqn is SQN_MS ⊕ AK* and AK* is computed as with F5Star
+// (set at most one of the two). It must not allocate,
 // must be safe for concurrent use and must not retain its arguments.
 type Algorithm interface {
 	Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) Output

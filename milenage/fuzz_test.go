@@ -99,3 +99,36 @@ func FuzzVerifyAUTS(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseFixedFields covers the fixed-length parsers: each accepts exactly
+// its length, re-encodes to the input, and otherwise wraps ErrLength.
+func FuzzParseFixedFields(f *testing.F) {
+	f.Add(unhex(f, "55f328b43577b9b94a9ffac354dfafb3"))
+	f.Add(unhex(f, "ff9bb4d0b607"))
+	f.Add(unhex(f, "a54211d5e3ba50bf"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		check := func(name string, ok bool, err error, n func() bool) {
+			if err != nil && !errors.Is(err, ErrLength) {
+				t.Fatalf("%s: %v does not wrap ErrLength", name, err)
+			}
+			if (err == nil) != ok {
+				t.Fatalf("%s: length %d, err %v", name, len(b), err)
+			}
+			if err == nil && !n() {
+				t.Fatalf("%s: round trip differs for % x", name, b)
+			}
+		}
+		k, err := ParseKey(b)
+		check("Key", len(b) == 16, err, func() bool { return bytes.Equal(k[:], b) })
+		q, err := ParseSQN(b)
+		check("SQN", len(b) == 6, err, func() bool { return bytes.Equal(q.Append(nil), b) })
+		a, err := ParseAUTN(b)
+		check("AUTN", len(b) == 16, err, func() bool {
+			return bytes.Equal(a[:], b) && NewAUTN(a.ConcealedSQN(), AK{}, a.AMF(), a.MAC()) == a
+		})
+		s, err := ParseAUTS(b)
+		check("AUTS", len(b) == 14, err, func() bool { return NewAUTS(s.ConcealedSQN(), AK{}, s.MAC()) == s })
+		r, err := NewRES(b)
+		check("RES", len(b) >= 4 && len(b) <= 16, err, func() bool { return bytes.Equal(r.Append(nil), b) && r.Len() == len(b) })
+	})
+}

@@ -63,13 +63,14 @@ func (x u128) rot(r uint8) u128 {
 // Compute call costs six AES blocks at most and allocates nothing.
 //
 // A Milenage is safe for concurrent use; calls on one value serialise on a
-// short internal lock (the AES input/output scratch lives in the value, as
-// the cipher.Block interface would otherwise move a stack buffer to the
-// heap on every block).
+// short internal lock. The AES inputs and outputs live in the value: the
+// cipher.Block interface would otherwise move a stack buffer to the heap on
+// every block, and one buffer per OUTi lets all inputs be written before the
+// first of them is encrypted.
 type Milenage struct {
 	mu    sync.Mutex
 	block cipher.Block
-	buf   [16]byte
+	buf   [6][16]byte // [0]: TEMP; [i]: OUTi
 	opc   u128
 	r     [5]uint8
 	c     [5]u128
@@ -117,50 +118,89 @@ func NewWithConstants(k, opc Key, c Constants) (*Milenage, error) {
 	return m, nil
 }
 
-// enc computes E[x]K with the value's scratch; m.mu must be held.
-func (m *Milenage) enc(x u128) u128 {
-	x.put(m.buf[:])
-	m.block.Encrypt(m.buf[:], m.buf[:])
-	return load(m.buf[:])
+// encrypt replaces m.buf[i] with E[m.buf[i]]K; m.mu must be held.
+func (m *Milenage) encrypt(i int) {
+	m.block.Encrypt(m.buf[i][:], m.buf[i][:])
 }
 
-// out computes OUTi = E[rot(TEMP ⊕ OPc, ri) ⊕ ci]K ⊕ OPc for i = 2..5
-// (TS 35.206 §4.1); i is 1-based.
-func (m *Milenage) out(temp u128, i int) u128 {
-	return m.enc(temp.xor(m.opc).rot(m.r[i-1]).xor(m.c[i-1])).xor(m.opc)
+// in1 writes the OUT1 input E-argument TEMP ⊕ rot(IN1 ⊕ OPc, r1) ⊕ c1 with
+// IN1 = SQN ‖ AMF ‖ SQN ‖ AMF (TS 35.206 §4.1).
+func (m *Milenage) in1(temp u128, sqn SQN, amf AMF) {
+	half := uint64(sqn&MaxSQN)<<16 | uint64(amf)
+	temp.xor(u128{half, half}.xor(m.opc).rot(m.r[0])).xor(m.c[0]).put(m.buf[1][:])
 }
+
+// output returns OUTi = E[...]K ⊕ OPc from m.buf[i].
+func (m *Milenage) output(i int) u128 { return load(m.buf[i][:]).xor(m.opc) }
 
 // Compute evaluates the selected Milenage functions (TS 35.206 §4.1):
-// TEMP = E[RAND ⊕ OPc]K once, then OUT1 (f1, f1*) with IN1 = SQN ‖ AMF ‖
-// SQN ‖ AMF, OUT2 (f5 = bits 0..47, f2 = bits 64..127), OUT3 (f3), OUT4 (f4)
-// and OUT5 (f5* = bits 0..47) as needed.
+// TEMP = E[RAND ⊕ OPc]K once, then as needed OUT1 = E[TEMP ⊕ rot(IN1 ⊕ OPc,
+// r1) ⊕ c1]K ⊕ OPc (f1 = bits 0..63, f1* = bits 64..127) with IN1 = SQN ‖
+// AMF ‖ SQN ‖ AMF, and OUTi = E[rot(TEMP ⊕ OPc, ri) ⊕ ci]K ⊕ OPc for
+// i = 2..5: OUT2 gives f5 (bits 0..47) and f2 (bits 64..127), OUT3 f3,
+// OUT4 f4 and OUT5 f5* (bits 0..47).
 func (m *Milenage) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
+	need1 := fns&(F1|F1Star) != 0
+	need2 := fns&(F2|F5|SQNConcealed) != 0
+	need5 := fns&(F5Star|SQNConcealedStar) != 0
 	m.mu.Lock()
-	temp := m.enc(load(rand[:]).xor(m.opc))
-	if fns&(F2|F5|SQNConcealed) != 0 {
-		out2 := m.out(temp, 2)
+	load(rand[:]).xor(m.opc).put(m.buf[0][:])
+	m.encrypt(0)
+	temp := load(m.buf[0][:])
+	tx := temp.xor(m.opc)
+	// Write every independent input first, then encrypt them in turn.
+	if need2 {
+		tx.rot(m.r[1]).xor(m.c[1]).put(m.buf[2][:])
+	}
+	if fns&F3 != 0 {
+		tx.rot(m.r[2]).xor(m.c[2]).put(m.buf[3][:])
+	}
+	if fns&F4 != 0 {
+		tx.rot(m.r[3]).xor(m.c[3]).put(m.buf[4][:])
+	}
+	if need5 {
+		tx.rot(m.r[4]).xor(m.c[4]).put(m.buf[5][:])
+	}
+	if need1 && fns&(SQNConcealed|SQNConcealedStar) == 0 {
+		m.in1(temp, sqn, amf)
+	}
+	if need2 {
+		m.encrypt(2)
+		out2 := m.output(2)
 		binary.BigEndian.PutUint64(o.RES.b[:8], out2.lo)
 		o.RES.n = 8
 		putAK(&o.AK, out2.hi)
 		if fns&SQNConcealed != 0 {
 			sqn ^= SQN(out2.hi >> 16)
+			if need1 {
+				m.in1(temp, sqn, amf)
+			}
 		}
 	}
-	if fns&(F1|F1Star) != 0 {
-		half := uint64(sqn&MaxSQN)<<16 | uint64(amf)
-		in1 := u128{half, half}
-		out1 := m.enc(temp.xor(in1.xor(m.opc).rot(m.r[0])).xor(m.c[0])).xor(m.opc)
-		binary.BigEndian.PutUint64(o.MACA[:], out1.hi)
-		binary.BigEndian.PutUint64(o.MACS[:], out1.lo)
-	}
 	if fns&F3 != 0 {
-		m.out(temp, 3).put(o.CK[:])
+		m.encrypt(3)
+		m.output(3).put(o.CK[:])
 	}
 	if fns&F4 != 0 {
-		m.out(temp, 4).put(o.IK[:])
+		m.encrypt(4)
+		m.output(4).put(o.IK[:])
 	}
-	if fns&F5Star != 0 {
-		putAK(&o.AKStar, m.out(temp, 5).hi)
+	if need5 {
+		m.encrypt(5)
+		out5 := m.output(5)
+		putAK(&o.AKStar, out5.hi)
+		if fns&SQNConcealedStar != 0 {
+			sqn ^= SQN(out5.hi >> 16)
+			if need1 {
+				m.in1(temp, sqn, amf)
+			}
+		}
+	}
+	if need1 {
+		m.encrypt(1)
+		out1 := m.output(1)
+		binary.BigEndian.PutUint64(o.MACA[:], out1.hi)
+		binary.BigEndian.PutUint64(o.MACS[:], out1.lo)
 	}
 	m.mu.Unlock()
 	return o

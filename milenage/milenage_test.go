@@ -104,6 +104,10 @@ func TestComputeFillsOnlyWhatWasAsked(t *testing.T) {
 		if o := alg.Compute(rand, conc, 0x1234, SQNConcealed|F1); o.MACA != all.MACA || o.AK != all.AK {
 			t.Errorf("%v: SQNConcealed did not unconceal SQN for f1", alg)
 		}
+		conc = NewAUTS(77, all.AKStar, MAC{}).ConcealedSQN()
+		if o := alg.Compute(rand, conc, 0x1234, SQNConcealedStar|F1Star); o.MACS != all.MACS || o.AKStar != all.AKStar {
+			t.Errorf("%v: SQNConcealedStar did not unconceal SQN for f1*", alg)
+		}
 	}
 	if all.RES.Len() != 8 {
 		t.Errorf("Milenage RES is %d bytes, want 8", all.RES.Len())

@@ -38,10 +38,9 @@ func (v *Vector) Triplet() (SRES, Kc) { return C2(v.XRES), C3(v.CK, v.IK) }
 // constant time. rand is the RAND of the vector the USIM rejected. A MAC-S
 // that does not verify yields ErrInvalidAUTS.
 func VerifyAUTS(alg Algorithm, rand RAND, auts AUTS) (SQN, error) {
-	akStar := alg.Compute(rand, 0, 0, F5Star).AKStar
-	sqnMS := auts.ConcealedSQN() ^ akStar.sqn()
-	xmacS := alg.Compute(rand, sqnMS, AMFResync, F1Star).MACS
-	got := auts.MAC()
+	o := alg.Compute(rand, auts.ConcealedSQN(), AMFResync, SQNConcealedStar|F1Star)
+	sqnMS := auts.ConcealedSQN() ^ o.AKStar.sqn()
+	xmacS, got := o.MACS, auts.MAC()
 	if subtle.ConstantTimeCompare(xmacS[:], got[:]) != 1 {
 		return 0, fmt.Errorf("%w (TS 33.102 §6.3.5)", ErrInvalidAUTS)
 	}
@@ -53,7 +52,8 @@ func VerifyAUTS(alg Algorithm, rand RAND, auts AUTS) (SQN, error) {
 // osmo-auc-gen's default.
 const DefaultINDBits = 5
 
-// MaxINDBits is the longest IND this package supports (64 array entries).
+// MaxINDBits is the longest IND this package supports: 64 entries in the
+// USIM array of TS 33.102 Annex C.2.2.
 const MaxINDBits = 6
 
 // SQNScheme splits a sequence number into SEQ ‖ IND, IND being the low
@@ -62,7 +62,8 @@ type SQNScheme struct {
 	INDBits uint8
 }
 
-// DefaultSQNScheme uses DefaultINDBits.
+// DefaultSQNScheme splits SQN as SEQ ‖ IND with a 5-bit IND (TS 33.102
+// Annex C.1).
 var DefaultSQNScheme = SQNScheme{INDBits: DefaultINDBits}
 
 // SEQ returns the SEQ part of sqn (TS 33.102 Annex C.1).
@@ -95,3 +96,27 @@ func (s SQNScheme) Join(seq uint64, ind uint) (SQN, error) {
 func (s SQNScheme) Next(last SQN, ind uint) (SQN, error) {
 	return s.Join(s.SEQ(last)+1, ind)
 }
+
+// SQNGenerator is the HE/AuC sequence number counter of TS 33.102 Annex C.1:
+// SEQ is SEQ_HE, the last SEQ issued; each vector takes the next SEQ with the
+// IND of the serving node it is for. Persist SEQ together with the
+// subscriber.
+type SQNGenerator struct {
+	Scheme SQNScheme
+	SEQ    uint64
+}
+
+// Next issues SEQ_HE+1 ‖ ind and advances SEQ_HE; on error (IND out of
+// range, SEQ space exhausted) SEQ_HE is unchanged.
+func (g *SQNGenerator) Next(ind uint) (SQN, error) {
+	q, err := g.Scheme.Join(g.SEQ+1, ind)
+	if err == nil {
+		g.SEQ++
+	}
+	return q, err
+}
+
+// Resync resets SEQ_HE to the SEQ of the SQN_MS that VerifyAUTS recovered
+// (TS 33.102 §6.3.5: "the HE/AuC resets the value of its counter SQN_HE to
+// SQN_MS"), so the next vector is fresh for the USIM.
+func (g *SQNGenerator) Resync(sqnMS SQN) { g.SEQ = g.Scheme.SEQ(sqnMS) }

@@ -7,29 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/uiccsim/uiccsim/internal/systest"
 )
 
 // requireOsmoAucGen returns the path of osmo-auc-gen (Debian
 // libosmocore-utils). Without it the test skips loudly, or fails when
-// UICCSIM_REQUIRE_SYSTEM=1 as under make test.
+// UICCSIM_REQUIRE_SYSTEM=1 as under make test (internal/systest).
 func requireOsmoAucGen(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("osmo-auc-gen")
-	if err == nil {
-		return p
-	}
-	msg := "osmo-auc-gen not found (apt-get install libosmocore-utils): differential test against an independent Milenage/XOR implementation NOT RUN"
-	if os.Getenv("UICCSIM_REQUIRE_SYSTEM") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip("SKIPPED: " + msg)
-	return ""
+	return systest.LookPath(t, "osmo-auc-gen")
 }
 
 // osmo runs osmo-auc-gen and returns its "NAME:\tvalue" lines. A non-zero

@@ -72,8 +72,8 @@ func (s *SQNState) Highest() SQN {
 	return best
 }
 
-// SQNStateSize returns the length of the encoding of a state with an IND of
-// indBits bits: version, IND length, 2^indBits six-byte SEQ values and a
+// SQNStateSize returns the length of the encoding of a TS 33.102 Annex C.2.2
+// array with an IND of indBits bits: version, IND length, 2^indBits six-byte SEQ values and a
 // CRC-32.
 func SQNStateSize(indBits int) int { return 2 + 6<<indBits + 4 }
 

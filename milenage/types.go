@@ -22,7 +22,7 @@ func (Key) GoString() string { return "milenage.Key(redacted)" }
 // Format prints the redacted placeholder for every verb (%x and %d included).
 func (k Key) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(k.String())) }
 
-// ParseKey decodes a 16-byte key.
+// ParseKey decodes a 16-byte key (K, OP or OPc of TS 35.206 §2.2).
 func ParseKey(b []byte) (Key, error) {
 	var k Key
 	if len(b) != len(k) {
@@ -82,7 +82,7 @@ func sqnFrom(b []byte) SQN {
 	return SQN(binary.BigEndian.Uint16(b))<<32 | SQN(binary.BigEndian.Uint32(b[2:]))
 }
 
-// ParseSQN decodes a 6-byte big-endian sequence number.
+// ParseSQN decodes a 6-byte big-endian sequence number (TS 33.102 §6.3.2).
 func ParseSQN(b []byte) (SQN, error) {
 	if len(b) != 6 {
 		return 0, fmt.Errorf("%w: SQN is %d bytes, want 6", ErrLength, len(b))
@@ -128,19 +128,19 @@ func NewAUTN(sqn SQN, ak AK, amf AMF, mac MAC) (a AUTN) {
 	return a
 }
 
-// ConcealedSQN returns the first field of AUTN, SQN⊕AK.
+// ConcealedSQN returns the first field of AUTN, SQN⊕AK (TS 33.102 §6.3.2).
 func (a AUTN) ConcealedSQN() SQN { return sqnFrom(a[:6]) }
 
-// AMF returns the AMF field of AUTN.
+// AMF returns the AMF field of AUTN (TS 33.102 §6.3.2).
 func (a AUTN) AMF() AMF { return AMF(binary.BigEndian.Uint16(a[6:8])) }
 
-// MAC returns the MAC-A field of AUTN.
+// MAC returns the MAC-A field of AUTN (TS 33.102 §6.3.2).
 func (a AUTN) MAC() MAC { return MAC(a[8:16]) }
 
 // String returns AUTN as lower-case hex.
 func (a AUTN) String() string { return hex.EncodeToString(a[:]) }
 
-// ParseAUTN decodes a 16-byte AUTN.
+// ParseAUTN decodes a 16-byte AUTN (TS 33.102 §6.3.2).
 func ParseAUTN(b []byte) (AUTN, error) {
 	var a AUTN
 	if len(b) != len(a) {
@@ -164,16 +164,16 @@ func NewAUTS(sqnMS SQN, akStar AK, macS MAC) AUTS {
 	return a
 }
 
-// ConcealedSQN returns the first field of AUTS, SQN_MS⊕AK*.
+// ConcealedSQN returns the first field of AUTS, SQN_MS⊕AK* (TS 33.102 §6.3.3).
 func (a AUTS) ConcealedSQN() SQN { return sqnFrom(a[:6]) }
 
-// MAC returns the MAC-S field of AUTS.
+// MAC returns the MAC-S field of AUTS (TS 33.102 §6.3.3).
 func (a AUTS) MAC() MAC { return MAC(a[6:14]) }
 
 // String returns AUTS as lower-case hex.
 func (a AUTS) String() string { return hex.EncodeToString(a[:]) }
 
-// ParseAUTS decodes a 14-byte AUTS.
+// ParseAUTS decodes a 14-byte AUTS (TS 33.102 §6.3.3).
 func ParseAUTS(b []byte) (AUTS, error) {
 	var a AUTS
 	if len(b) != len(a) {

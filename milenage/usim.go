@@ -3,6 +3,8 @@ package milenage
 import (
 	"crypto/subtle"
 	"fmt"
+
+	"github.com/uiccsim/uiccsim/apdu"
 )
 
 // DefaultDelta is the default Δ of TS 33.102 Annex C.2.1, the largest
@@ -82,17 +84,28 @@ func (a *Answer) AppendResponse(dst []byte, withKc bool) []byte {
 	return dst
 }
 
+// StatusWord is the status the card ends AUTHENTICATE with (TS 31.102
+// §7.1.2.1, §7.3; TS 102 221 §10.2.1.5): '9000' for success and for a
+// synchronisation failure (whose AUTS travels as data), '9862'
+// "authentication error, incorrect MAC" for a MAC failure.
+func (a *Answer) StatusWord() apdu.StatusWord {
+	if a.Result == ResultMACFailure {
+		return apdu.SWAuthIncorrectMAC
+	}
+	return apdu.SWOK
+}
+
 // Authenticate is the USIM side of AKA (TS 33.102 §6.3.3 with the Annex C.2
 // array scheme). It computes AK = f5(RAND), recovers SQN = (SQN ⊕ AK) ⊕ AK,
 // and checks XMAC = f1(SQN ‖ RAND ‖ AMF) against the MAC of AUTN in constant
 // time; a mismatch answers ResultMACFailure with an error wrapping
-// ErrMACFailure. It then checks freshness in this order, refusing with
-// ResultSyncFailure (AUTS = SQN_MS ⊕ f5*(RAND) ‖ f1*(SQN_MS ‖ RAND ‖ 0000),
-// error wrapping ErrSyncFailure) when
+// ErrMACFailure. It then checks freshness, refusing with ResultSyncFailure
+// (AUTS = SQN_MS ⊕ f5*(RAND) ‖ f1*(SQN_MS ‖ RAND ‖ 0000), error wrapping
+// ErrSyncFailure and naming the rule) when any of these holds:
 //
+//   - SEQ ≤ SEQ_MS(IND) (Annex C.2.2),
 //   - SEQ - SEQ_MS > Δ (Annex C.2.1, SEQ_MS the highest SEQ in the array),
-//   - L is set and SEQ_MS - SEQ ≥ L (Annex C.2.2),
-//   - SEQ ≤ SEQ_MS(IND) (Annex C.2.2).
+//   - L is set and SEQ_MS - SEQ ≥ L (Annex C.2.2).
 //
 // Otherwise it sets SEQ_MS(IND) = SEQ and answers ResultSuccess with RES,
 // CK, IK and Kc = c3(CK, IK). st changes only on success, so a card persists
@@ -108,19 +121,26 @@ func (p Policy) Authenticate(alg Algorithm, st *SQNState, rand RAND, autn AUTN) 
 	}
 	scheme := st.Scheme()
 	seq, ind := scheme.SEQ(sqn), scheme.IND(sqn)
-	seqMS := st.highestSEQ()
 	delta := p.Delta
 	if delta == 0 {
 		delta = DefaultDelta
 	}
+	own := st.seq[ind]
 	var why string
 	switch {
-	case seq > seqMS && seq-seqMS > delta:
-		why = "SEQ - SEQ_MS exceeds Δ (TS 33.102 Annex C.2.1)"
-	case p.L != 0 && seqMS > seq && seqMS-seq >= p.L:
-		why = "SEQ_MS - SEQ reaches L (TS 33.102 Annex C.2.2)"
-	case seq <= st.seq[ind]:
+	case seq <= own:
 		why = "SEQ not above SEQ_MS(IND) (TS 33.102 Annex C.2.2)"
+	case seq-own <= delta && p.L == 0:
+		// SEQ_MS ≥ SEQ_MS(IND), so SEQ - SEQ_MS ≤ Δ too: no need to scan
+		// the array on the common path.
+	default:
+		seqMS := st.highestSEQ()
+		switch {
+		case seq > seqMS && seq-seqMS > delta:
+			why = "SEQ - SEQ_MS exceeds Δ (TS 33.102 Annex C.2.1)"
+		case p.L != 0 && seqMS > seq && seqMS-seq >= p.L:
+			why = "SEQ_MS - SEQ reaches L (TS 33.102 Annex C.2.2)"
+		}
 	}
 	if why != "" {
 		a.Result = ResultSyncFailure

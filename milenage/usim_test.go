@@ -201,3 +201,40 @@ func TestResultNames(t *testing.T) {
 		}
 	}
 }
+
+func TestSQNGeneratorDrivesAUSIMThroughResync(t *testing.T) {
+	m, rand := usimFixture(t)
+	he := SQNGenerator{Scheme: DefaultSQNScheme}
+	usim, _ := NewSQNState(DefaultINDBits)
+	for i := range 40 { // past one round of all 32 INDs
+		q, err := he.Next(uint(i % 32))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (Policy{}).Authenticate(m, &usim, rand, NewVector(m, rand, q, 0).AUTN); err != nil {
+			t.Fatalf("vector %d (SQN %v): %v", i, q, err)
+		}
+	}
+	// The HE loses its counter (restored from an old backup).
+	he.SEQ = 3
+	q, _ := he.Next(0)
+	a, err := (Policy{}).Authenticate(m, &usim, rand, NewVector(m, rand, q, 0).AUTN)
+	if !errors.Is(err, ErrSyncFailure) {
+		t.Fatalf("stale SQN %v accepted: %v", q, err)
+	}
+	sqnMS, err := VerifyAUTS(m, rand, a.AUTS)
+	if err != nil || sqnMS != usim.Highest() {
+		t.Fatalf("VerifyAUTS = %v, %v; USIM holds %v", sqnMS, err, usim.Highest())
+	}
+	he.Resync(sqnMS)
+	q, _ = he.Next(5)
+	if _, err := (Policy{}).Authenticate(m, &usim, rand, NewVector(m, rand, q, 0).AUTN); err != nil {
+		t.Fatalf("after resync, SQN %v refused: %v", q, err)
+	}
+	if he.SEQ != 41 {
+		t.Errorf("SEQ_HE = %d, want 41", he.SEQ)
+	}
+	if _, err := he.Next(32); !errors.Is(err, ErrParam) || he.SEQ != 41 {
+		t.Errorf("bad IND: %v, SEQ_HE %d", err, he.SEQ)
+	}
+}

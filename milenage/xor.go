@@ -39,10 +39,10 @@ func (x *XOR) Compute(rand RAND, sqn SQN, amf AMF, fns Funcs) (o Output) {
 	for i := range xd {
 		xd[i] = x.k[i] ^ rand[i]
 	}
-	if fns&(F5|F5Star|SQNConcealed) != 0 {
+	if fns&(F5|F5Star|SQNConcealed|SQNConcealedStar) != 0 {
 		copy(o.AK[:], xd[3:9])
 		o.AKStar = o.AK
-		if fns&SQNConcealed != 0 {
+		if fns&(SQNConcealed|SQNConcealedStar) != 0 {
 			sqn ^= o.AK.sqn()
 		}
 	}

@@ -196,3 +196,30 @@ func appendAuditTx(tx *sealed.Tx, a *AuditEntry) error {
 	_, err := tx.Append(auditLog, kindAudit, appendAudit(make([]byte, 0, 64+len(a.Reason)), a))
 	return err
 }
+
+// AuditAnchor returns the anchor of the audit log's last entry. An operator
+// or auditor that keeps it (e.g. with each release it receives) can later
+// have the escrow prove, with CheckAuditAnchor, that the log was neither
+// truncated nor rolled back past that point: the check on the trust the
+// operators must place in the escrow (TR 33.812 §7.4.2 items 1 and 7).
+func (e *Escrow) AuditAnchor() (sealed.Anchor, error) {
+	var a sealed.Anchor
+	err := e.st.View(func(tx *sealed.Tx) error {
+		var err error
+		a, err = tx.Head(auditLog)
+		return err
+	})
+	return a, err
+}
+
+// CheckAuditAnchor checks that the audit log still holds the anchored
+// entry unchanged and an intact chain from it to the last entry; it wraps
+// sealed.ErrCorrupt if not.
+func (e *Escrow) CheckAuditAnchor(a sealed.Anchor) error {
+	return e.st.View(func(tx *sealed.Tx) error {
+		if err := tx.CheckAnchor(auditLog, a); err != nil {
+			return fmt.Errorf("escrow: audit anchor at entry %d: %w", a.Seq, err)
+		}
+		return nil
+	})
+}

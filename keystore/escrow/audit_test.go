@@ -3,8 +3,11 @@ package escrow
 import (
 	"bytes"
 	"errors"
+	"os"
 	"testing"
 	"time"
+
+	"github.com/uiccsim/uiccsim/keystore/sealed"
 )
 
 func TestAuditLogRecordsEveryOperationInOrder(t *testing.T) {
@@ -95,5 +98,49 @@ func TestAuditEntryEncodingRoundTrip(t *testing.T) {
 	}
 	if s := a.String(); s != "#9 2023-11-14T22:13:20.000000123Z switch REFUSED iccid=8988211000000530082 index=254 operator=MNO-A to=MNO-B: not the owner" {
 		t.Errorf("String() = %q", s)
+	}
+}
+
+func TestAuditAnchorExposesARolledBackEscrow(t *testing.T) {
+	f := newFixture(t, 2, 3, nil)
+	c := f.iccid(t, 0)
+	if err := f.e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.e, err = Open(f.path, testMaster(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.e.ReportSwitch(c, f.A.id, f.B.id, 1); err != nil {
+		t.Fatal(err)
+	}
+	// B keeps the anchor with the pair it receives.
+	if _, err := f.e.Release(c, 1, f.B.id); err != nil {
+		t.Fatal(err)
+	}
+	anchor, err := f.e.AuditAnchor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.e.CheckAuditAnchor(anchor); err != nil {
+		t.Fatalf("anchor on the live escrow: %v", err)
+	}
+	_ = f.e.Close()
+	// Someone restores the file from before the switch: the card would
+	// again "belong" to A. The file verifies, the anchor does not.
+	if err := os.WriteFile(f.path, before, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if f.e, err = Open(f.path, testMaster(1), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.Verify(); err != nil {
+		t.Fatalf("the restored file is self-consistent, Verify = %v", err)
+	}
+	if err := f.e.CheckAuditAnchor(anchor); !errors.Is(err, sealed.ErrCorrupt) {
+		t.Errorf("anchor on the rolled-back escrow = %v, want sealed.ErrCorrupt", err)
 	}
 }

@@ -10,7 +10,10 @@ import (
 // Card is the escrow's record of one card: how many pairs it was
 // personalised with, its active index, and the operator recorded as owner
 // of each index up to the active one (Owners[0] is the initial operator of
-// TR 33.812 §5.3.2.2 step 2, Owners[Active] the current owner).
+// TR 33.812 §5.3.2.2 step 2, Owners[Active] the current owner). An index
+// a switch skipped over was never used; its entry names the operator that
+// reported the skip, and its pair was destroyed like every pair the card
+// moved past.
 type Card struct {
 	ICCID  ICCID
 	Pairs  int

@@ -21,4 +21,13 @@
 //
 // One bbolt file holds everything; each operation is one transaction, so a
 // crash leaves the escrow wholly before or wholly after it.
+//
+// The API follows the steps: Personalise (step 2, returning pair 0 of
+// every card as one BatchRelease for the initial operator), ReportSwitch
+// (step 6, by the current owner once the card's PoR confirmed the switch),
+// Release and ReleaseBatch (step 7; the batch form seals a whole fleet's
+// pairs in one box so the X25519/Ed25519 cost is paid once per batch),
+// OpenRelease and OpenBatchRelease (the operator's side), Audit and Verify.
+// Exhaustion (step 9) is ErrExhausted, the same sentinel as the card's
+// keystore.List.
 package escrow

@@ -2,6 +2,8 @@ package escrow
 
 import (
 	"crypto/rand"
+	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/keystore"
@@ -35,24 +37,33 @@ type Batch struct {
 // Personalise generates, for every card of the batch, b.Pairs fresh pairs
 // (K, OPc and OTA keys) from crypto/rand — the operating system's CSPRNG,
 // independent of any seed a caller could choose — seals them into the
-// escrow, records b.Initial as owner of pair 0, and returns the release of
-// pair 0 sealed to b.Initial for every card, in order.
+// escrow, records b.Initial as owner of pair 0, and returns pair 0 of every
+// card, in order, in one BatchRelease sealed to b.Initial (TR 33.812
+// §5.3.2.2 step 2: "reveals the first K/OTA key pair to MNOA").
 //
 // load, if not nil, is called with each card's complete list, to write it
 // into the card; the list is wiped when load returns. A failing load
 // aborts the batch: the cards of the failing transaction are not recorded,
-// those of earlier transactions are (their releases are returned with the
+// those of earlier transactions are (their pairs 0 are returned with the
 // error). A duplicate ICCID aborts the batch the same way (ErrCardExists).
-func (e *Escrow) Personalise(b Batch, load func(ICCID, *keystore.List) error) ([]Release, error) {
+func (e *Escrow) Personalise(b Batch, load func(ICCID, *keystore.List) error) (BatchRelease, error) {
+	r, err := e.personalise(b, load)
+	if err != nil {
+		return r, fmt.Errorf("escrow: personalising for %s: %w", b.Initial, err)
+	}
+	return r, nil
+}
+
+func (e *Escrow) personalise(b Batch, load func(ICCID, *keystore.List) error) (BatchRelease, error) {
 	if b.Pairs < 1 || b.Pairs > keystore.MaxPairs {
-		return nil, fmt.Errorf("%w: batch of %d pairs per card, need 1..%d", ErrInvalid, b.Pairs, keystore.MaxPairs)
+		return BatchRelease{}, fmt.Errorf("%w: batch of %d pairs per card, need 1..%d", ErrInvalid, b.Pairs, keystore.MaxPairs)
 	}
 	if err := b.Initial.Validate(); err != nil {
-		return nil, err
+		return BatchRelease{}, err
 	}
 	for _, c := range b.ICCIDs {
 		if _, err := ParseICCID(string(c)); err != nil {
-			return nil, err
+			return BatchRelease{}, err
 		}
 	}
 	ota := b.OTA
@@ -64,44 +75,63 @@ func (e *Escrow) Personalise(b Batch, load func(ICCID, *keystore.List) error) ([
 		probe.OTA[i] = keystore.OTAKeySet{KVN: o.KVN, KIc: keystore.OTAKey{Alg: o.KIc}, KID: keystore.OTAKey{Alg: o.KID}}
 	}
 	if err := probe.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: OTA profile: %w", ErrInvalid, err)
+		return BatchRelease{}, fmt.Errorf("%w: OTA profile: %w", ErrInvalid, err)
 	}
 	per := b.TxCards
 	if per <= 0 {
 		per = 256
 	}
-	rels := make([]Release, 0, len(b.ICCIDs))
+	var pub *[32]byte
+	if err := e.st.View(func(tx *sealed.Tx) error {
+		var err error
+		pub, err = operatorKey(tx, b.Initial)
+		return err
+	}); err != nil {
+		return BatchRelease{}, err
+	}
+	payload := appendBatchHeader(make([]byte, 0, 16+len(b.ICCIDs)*(64+80*len(ota))), b.Initial, 0)
+	defer func() { clear(payload) }()
+	done := 0
+	var err error
 	for start := 0; start < len(b.ICCIDs); start += per {
 		chunk := b.ICCIDs[start:min(start+per, len(b.ICCIDs))]
-		var got []Release
-		err := e.st.Update(func(tx *sealed.Tx) error {
-			pub, err := operatorKey(tx, b.Initial)
-			if err != nil {
-				return err
-			}
-			got = make([]Release, 0, len(chunk))
+		mark := len(payload)
+		err = e.st.Update(func(tx *sealed.Tx) error {
+			clear(payload[mark:])
+			payload = payload[:mark]
 			for _, iccid := range chunk {
-				r, err := e.personaliseCard(tx, iccid, b.Pairs, ota, b.Initial, pub, load)
-				if err != nil {
+				var err error
+				if payload, err = personaliseCard(tx, payload, iccid, b.Pairs, ota, b.Initial, load); err != nil {
 					return err
 				}
-				got = append(got, r)
 			}
 			return nil
 		})
 		if err != nil {
-			return rels, fmt.Errorf("escrow: personalising cards %d..%d of the batch: %w", start, start+len(chunk)-1, err)
+			clear(payload[mark:])
+			payload = payload[:mark]
+			err = fmt.Errorf("cards %d..%d of the batch: %w", start, start+len(chunk)-1, err)
+			break
 		}
-		rels = append(rels, got...)
+		done += len(chunk)
 	}
-	return rels, nil
+	if done == 0 {
+		return BatchRelease{}, err
+	}
+	binary.BigEndian.PutUint32(payload[2+len(b.Initial):], uint32(done))
+	r, serr := e.sealBatch(b.Initial, done, pub, payload)
+	if serr != nil {
+		return BatchRelease{}, errors.Join(err, serr)
+	}
+	return r, err
 }
 
 // personaliseCard generates and stores one card's pairs in tx.
-func (e *Escrow) personaliseCard(tx *sealed.Tx, iccid ICCID, n int, ota []OTAProfile, initial OperatorID,
-	pub *[32]byte, load func(ICCID, *keystore.List) error) (Release, error) {
+// It appends the batch-payload entry of pair 0 to payload.
+func personaliseCard(tx *sealed.Tx, payload []byte, iccid ICCID, n int, ota []OTAProfile, initial OperatorID,
+	load func(ICCID, *keystore.List) error) ([]byte, error) {
 	if tx.Has(bucketCards, []byte(iccid)) {
-		return Release{}, fmt.Errorf("%w: ICCID %s", ErrCardExists, iccid)
+		return payload, fmt.Errorf("%w: ICCID %s", ErrCardExists, iccid)
 	}
 	perPair := 32
 	for _, o := range ota {
@@ -110,7 +140,7 @@ func (e *Escrow) personaliseCard(tx *sealed.Tx, iccid ICCID, n int, ota []OTAPro
 	rnd := make([]byte, n*perPair)
 	defer clear(rnd)
 	if _, err := rand.Read(rnd); err != nil {
-		return Release{}, fmt.Errorf("reading crypto/rand: %w", err)
+		return payload, fmt.Errorf("reading crypto/rand: %w", err)
 	}
 	pairs := make([]keystore.Pair, n)
 	defer func() {
@@ -121,7 +151,6 @@ func (e *Escrow) personaliseCard(tx *sealed.Tx, iccid ICCID, n int, ota []OTAPro
 	enc := make([]byte, 0, 64+perPair)
 	defer clear(enc)
 	key := make([]byte, 0, 24)
-	var pair0 []byte
 	for i := range pairs {
 		p := &pairs[i]
 		r := rnd[i*perPair : (i+1)*perPair]
@@ -132,46 +161,45 @@ func (e *Escrow) personaliseCard(tx *sealed.Tx, iccid ICCID, n int, ota []OTAPro
 		for j, o := range ota {
 			kic, err := keystore.NewOTAKey(o.KIc, r[:o.KIc.KeyLen()])
 			if err != nil {
-				return Release{}, err
+				return payload, err
 			}
 			r = r[o.KIc.KeyLen():]
 			kid, err := keystore.NewOTAKey(o.KID, r[:o.KID.KeyLen()])
 			if err != nil {
-				return Release{}, err
+				return payload, err
 			}
 			r = r[o.KID.KeyLen():]
 			p.OTA[j] = keystore.OTAKeySet{KVN: o.KVN, KIc: kic, KID: kid}
 		}
 		var err error
 		if enc, err = keystore.AppendPair(enc[:0], p); err != nil {
-			return Release{}, err
+			return payload, err
 		}
 		if err := tx.Put(bucketPairs, pairKey(key[:0], iccid, i), kindPair, enc); err != nil {
-			return Release{}, err
+			return payload, err
 		}
 		if i == 0 {
-			pair0 = append([]byte(nil), enc...)
+			payload = appendBatchEntry(payload, iccid, 0, enc)
 		}
 	}
-	defer clear(pair0)
 	c := Card{ICCID: iccid, Pairs: n, Active: 0, Owners: []OperatorID{initial}}
 	if err := tx.Put(bucketCards, []byte(iccid), kindCard, appendCard(make([]byte, 0, 8+len(initial)), &c)); err != nil {
-		return Release{}, err
+		return payload, err
 	}
 	if err := appendAuditTx(tx, &AuditEntry{Event: EventPersonalise, ICCID: iccid, Index: 0, Operator: initial,
 		Reason: fmt.Sprintf("%d pairs; pair 0 released", n)}); err != nil {
-		return Release{}, err
+		return payload, err
 	}
 	if load != nil {
 		l, err := keystore.NewList(pairs)
 		if err != nil {
-			return Release{}, err
+			return payload, err
 		}
 		err = load(iccid, l)
 		l.Wipe()
 		if err != nil {
-			return Release{}, fmt.Errorf("loading card %s: %w", iccid, err)
+			return payload, fmt.Errorf("loading card %s: %w", iccid, err)
 		}
 	}
-	return e.sealRelease(iccid, 0, initial, pub, pair0)
+	return payload, nil
 }

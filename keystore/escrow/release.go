@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -38,11 +37,19 @@ func (r Release) String() string {
 //
 //	version(1)=1 len(1) ICCID index(1) len(1) operator len(2) sealed sig(64)
 //
-// The signature covers every byte before it.
+// The Ed25519 signature covers sigDomainRelease followed by every byte
+// before it.
 func AppendRelease(dst []byte, r *Release) []byte {
 	dst = appendSignedPart(dst, r.ICCID, r.Index, r.Operator, r.Sealed)
 	return append(dst, r.Sig...)
 }
+
+// Signature domains: each signed message starts with one, so a signature
+// over one kind of release never verifies as another.
+const (
+	sigDomainRelease = "uiccsim escrow release v1\x00"
+	sigDomainBatch   = "uiccsim escrow batch release v1\x00"
+)
 
 func appendSignedPart(dst []byte, iccid ICCID, index int, op OperatorID, sealedBox []byte) []byte {
 	dst = append(dst, recordVersion, byte(len(iccid)))
@@ -132,7 +139,7 @@ func parsePayload(b []byte) (Delivery, error) {
 func OpenRelease(r *Release, escrowKey ed25519.PublicKey, pub, priv *[32]byte) (Delivery, error) {
 	where := fmt.Sprintf("release of card %s index %d to %s", r.ICCID, r.Index, r.Operator)
 	if len(escrowKey) != ed25519.PublicKeySize ||
-		!ed25519.Verify(escrowKey, appendSignedPart(nil, r.ICCID, r.Index, r.Operator, r.Sealed), r.Sig) {
+		!ed25519.Verify(escrowKey, appendSignedPart([]byte(sigDomainRelease), r.ICCID, r.Index, r.Operator, r.Sealed), r.Sig) {
 		return Delivery{}, fmt.Errorf("%w: %s: escrow signature does not verify", ErrMalformed, where)
 	}
 	pt, ok := box.OpenAnonymous(nil, r.Sealed, pub, priv)
@@ -160,7 +167,8 @@ func (e *Escrow) sealRelease(iccid ICCID, index int, op OperatorID, pub *[32]byt
 		return Release{}, fmt.Errorf("escrow: sealing card %s index %d to %s: %w", iccid, index, op, err)
 	}
 	r := Release{ICCID: iccid, Index: index, Operator: op, Sealed: sb}
-	r.Sig = ed25519.Sign(e.signer, appendSignedPart(make([]byte, 0, 8+len(iccid)+len(op)+len(sb)), iccid, index, op, sb))
+	msg := append(make([]byte, 0, len(sigDomainRelease)+8+len(iccid)+len(op)+len(sb)), sigDomainRelease...)
+	r.Sig = ed25519.Sign(e.signer, appendSignedPart(msg, iccid, index, op, sb))
 	return r, nil
 }
 
@@ -211,26 +219,8 @@ func (e *Escrow) release(tx *sealed.Tx, iccid ICCID, index int, op OperatorID) (
 	if refusal != nil {
 		return Release{}, fmt.Errorf("release of card %s index %d: %w", iccid, index, refusal), nil
 	}
-	c, refusal := readCard(tx, iccid)
-	if refusal != nil {
-		if errors.Is(refusal, ErrUnknownCard) {
-			return Release{}, refusal, nil
-		}
-		return Release{}, nil, refusal
-	}
-	if refusal := checkIndex(iccid, index, c.Pairs); refusal != nil {
-		return Release{}, refusal, nil
-	}
-	switch {
-	case index > c.Active:
-		return Release{}, fmt.Errorf("%w: %s asks for card %s index %d, but no switch to index %d was reported (active index %d, owner %s)",
-			ErrNotOwner, op, iccid, index, index, c.Active, c.Owner()), nil
-	case c.Owners[index] != op:
-		return Release{}, fmt.Errorf("%w: %s asks for card %s index %d, whose recorded owner is %s",
-			ErrNotOwner, op, iccid, index, c.Owners[index]), nil
-	case index < c.Active:
-		return Release{}, fmt.Errorf("%w: card %s index %d was destroyed when the card moved to index %d",
-			ErrRetired, iccid, index, c.Active), nil
+	if refusal, err := checkRelease(tx, iccid, index, op); refusal != nil || err != nil {
+		return Release{}, refusal, err
 	}
 	var buf [256]byte
 	pairEnc, err := tx.Get(buf[:0], bucketPairs, pairKey(make([]byte, 0, 24), iccid, index), kindPair)
@@ -241,86 +231,4 @@ func (e *Escrow) release(tx *sealed.Tx, iccid ICCID, index int, op OperatorID) (
 	defer clear(pairEnc)
 	r, err = e.sealRelease(iccid, index, op, pub, pairEnc)
 	return r, nil, err
-}
-
-// ReportSwitch records, on behalf of the card's current owner from, that
-// the card was switched to pair newIndex for operator to (TR 33.812
-// §5.3.2.2 step 6, reported once the card's PoR confirmed the switch). From
-// then on to is the only operator Release hands pair newIndex to. The pairs
-// the card moved past are destroyed in the same transaction. Refused: a
-// reporter that is not the current owner (ErrNotOwner), an unregistered
-// new owner (ErrUnknownOperator), a move to the active index or back
-// (ErrBackward), beyond the list (ErrIndexOutOfRange), or any move once the
-// last pair is active (ErrExhausted). Every report and refusal is audited.
-func (e *Escrow) ReportSwitch(iccid ICCID, from, to OperatorID, newIndex int) error {
-	if err := from.Validate(); err != nil {
-		return err
-	}
-	if err := to.Validate(); err != nil {
-		return err
-	}
-	if _, err := ParseICCID(string(iccid)); err != nil {
-		return err
-	}
-	var refusal error
-	err := e.st.Update(func(tx *sealed.Tx) error {
-		var err error
-		refusal, err = reportSwitch(tx, iccid, from, to, newIndex)
-		if err != nil {
-			return err
-		}
-		a := AuditEntry{Event: EventSwitch, ICCID: iccid, Index: newIndex, Operator: from, To: to}
-		if newIndex < 0 || newIndex >= keystore.MaxPairs {
-			a.Index = -1
-		}
-		if refusal != nil {
-			a.Refused, a.Reason = true, refusal.Error()
-		}
-		return appendAuditTx(tx, &a)
-	})
-	if err != nil {
-		return fmt.Errorf("escrow: switch of card %s to index %d for %s: %w", iccid, newIndex, to, err)
-	}
-	return refusal
-}
-
-func reportSwitch(tx *sealed.Tx, iccid ICCID, from, to OperatorID, newIndex int) (refusal, err error) {
-	if _, refusal := operatorKey(tx, to); refusal != nil {
-		return fmt.Errorf("switch of card %s to index %d: new owner: %w", iccid, newIndex, refusal), nil
-	}
-	c, refusal := readCard(tx, iccid)
-	if refusal != nil {
-		if errors.Is(refusal, ErrUnknownCard) {
-			return refusal, nil
-		}
-		return nil, refusal
-	}
-	if c.Owner() != from {
-		return fmt.Errorf("%w: %s reports a switch of card %s, whose current owner (index %d) is %s",
-			ErrNotOwner, from, iccid, c.Active, c.Owner()), nil
-	}
-	switch {
-	case newIndex < 0:
-		return fmt.Errorf("%w: switch of card %s to index %d", ErrIndexOutOfRange, iccid, newIndex), nil
-	case newIndex <= c.Active:
-		return fmt.Errorf("%w: switch of card %s to index %d, active index is %d", ErrBackward, iccid, newIndex, c.Active), nil
-	case c.Active == c.Pairs-1:
-		return fmt.Errorf("%w: switch of card %s to index %d, its last pair %d is active", ErrExhausted, iccid, newIndex, c.Active), nil
-	case newIndex >= c.Pairs:
-		return fmt.Errorf("%w: switch of card %s to index %d, the card holds pairs 0..%d", ErrIndexOutOfRange, iccid, newIndex, c.Pairs-1), nil
-	}
-	key := make([]byte, 0, 24)
-	for i := c.Active; i < newIndex; i++ {
-		if err := tx.Delete(bucketPairs, pairKey(key[:0], iccid, i)); err != nil {
-			return nil, err
-		}
-	}
-	for len(c.Owners) < newIndex {
-		// Indices skipped over were never used; they keep no owner but the
-		// encoding needs one per index, so they inherit the reporter.
-		c.Owners = append(c.Owners, from)
-	}
-	c.Owners = append(c.Owners, to)
-	c.Active = newIndex
-	return nil, tx.Put(bucketCards, []byte(iccid), kindCard, appendCard(make([]byte, 0, 64), &c))
 }

@@ -13,7 +13,7 @@ func TestPersonaliseRevealsPair0ToTheInitialOperatorOnly(t *testing.T) {
 	f := newFixture(t, 0, 0, nil)
 	iccids := testICCIDs(t, 100, 5)
 	var loaded []ICCID
-	rels, err := f.e.Personalise(Batch{ICCIDs: iccids, Pairs: 4, Initial: f.A.id, TxCards: 2}, func(c ICCID, l *keystore.List) error {
+	rel, err := f.e.Personalise(Batch{ICCIDs: iccids, Pairs: 4, Initial: f.A.id, TxCards: 2}, func(c ICCID, l *keystore.List) error {
 		loaded = append(loaded, c)
 		f.cards[c] = keystore.AppendList(nil, l)
 		if l.Len() != 4 || l.ActiveIndex() != 0 {
@@ -24,41 +24,57 @@ func TestPersonaliseRevealsPair0ToTheInitialOperatorOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rels) != 5 || len(loaded) != 5 {
-		t.Fatalf("%d releases, %d cards loaded, want 5", len(rels), len(loaded))
+	if rel.Count != 5 || rel.Operator != f.A.id || len(loaded) != 5 {
+		t.Fatalf("%v, %d cards loaded, want 5", rel, len(loaded))
+	}
+	ds, err := OpenBatchRelease(&rel, f.e.PublicKey(), f.A.pub, f.A.priv)
+	if err != nil {
+		t.Fatalf("A opens its release: %v", err)
 	}
 	seen := map[keystore.Key128]bool{}
-	for i, r := range rels {
-		if r.ICCID != iccids[i] || r.Index != 0 || r.Operator != f.A.id {
-			t.Errorf("release %d: %v", i, r)
+	for i, d := range ds {
+		if d.ICCID != iccids[i] || d.Index != 0 || d.Operator != f.A.id {
+			t.Errorf("delivery %d: %s/%d/%s", i, d.ICCID, d.Index, d.Operator)
 		}
-		d, err := OpenRelease(&r, f.e.PublicKey(), f.A.pub, f.A.priv)
-		if err != nil {
-			t.Fatalf("A opens its release: %v", err)
-		}
-		if want := f.cardPair(t, r.ICCID, 0); !d.Pair.Equal(want) {
-			t.Errorf("card %s: released pair 0 is not the card's pair 0", r.ICCID)
-		}
-		if _, err := OpenRelease(&r, f.e.PublicKey(), f.B.pub, f.B.priv); !errors.Is(err, ErrMalformed) {
-			t.Errorf("B opens A's release: %v", err)
+		if want := f.cardPair(t, d.ICCID, 0); !d.Pair.Equal(want) {
+			t.Errorf("card %s: released pair 0 is not the card's pair 0", d.ICCID)
 		}
 		for j := range 4 {
-			p := f.cardPair(t, r.ICCID, j)
+			p := f.cardPair(t, d.ICCID, j)
 			if seen[p.K] || seen[p.OPc] {
-				t.Fatalf("card %s pair %d repeats a key", r.ICCID, j)
+				t.Fatalf("card %s pair %d repeats a key", d.ICCID, j)
 			}
 			seen[p.K], seen[p.OPc] = true, true
 		}
 	}
+	if _, err := OpenBatchRelease(&rel, f.e.PublicKey(), f.B.pub, f.B.priv); !errors.Is(err, ErrMalformed) {
+		t.Errorf("B opens A's release: %v", err)
+	}
 	// A release signed by anyone but the escrow is refused.
 	other := ed25519.NewKeyFromSeed(make([]byte, 32)).Public().(ed25519.PublicKey)
-	if _, err := OpenRelease(&rels[0], other, f.A.pub, f.A.priv); !errors.Is(err, ErrMalformed) {
+	if _, err := OpenBatchRelease(&rel, other, f.A.pub, f.A.priv); !errors.Is(err, ErrMalformed) {
 		t.Errorf("release checked against another escrow key: %v", err)
 	}
-	// A box cut from one release and pasted into another is refused.
-	forged := rels[0]
-	forged.Sealed = rels[1].Sealed
-	if _, err := OpenRelease(&forged, f.e.PublicKey(), f.A.pub, f.A.priv); !errors.Is(err, ErrMalformed) {
+	// A count that differs from the box's is refused.
+	forged := rel
+	forged.Count = 4
+	if _, err := OpenBatchRelease(&forged, f.e.PublicKey(), f.A.pub, f.A.priv); !errors.Is(err, ErrMalformed) {
+		t.Errorf("release with a changed count: %v", err)
+	}
+	// Single releases: a box cut from one and pasted into another is refused.
+	r0, err := f.e.Release(iccids[0], 0, f.A.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := f.e.Release(iccids[1], 0, f.A.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenRelease(&r0, f.e.PublicKey(), f.B.pub, f.B.priv); !errors.Is(err, ErrMalformed) {
+		t.Errorf("B opens A's single release: %v", err)
+	}
+	r0.Sealed = r1.Sealed
+	if _, err := OpenRelease(&r0, f.e.PublicKey(), f.A.pub, f.A.priv); !errors.Is(err, ErrMalformed) {
 		t.Errorf("spliced release: %v", err)
 	}
 }
@@ -102,6 +118,7 @@ func TestReleaseRules(t *testing.T) {
 		{"C cannot obtain pair 0", release(0, f.C), ErrNotOwner},
 		{"unregistered D cannot obtain pair 0", release(0, D), ErrUnknownOperator},
 		{"unknown card", func() error { _, err := f.e.Release(unknown, 0, f.A.id); return err }, ErrUnknownCard},
+		{"switch of an unknown card", func() error { return f.e.ReportSwitch(unknown, f.A.id, f.B.id, 1) }, ErrUnknownCard},
 		{"index beyond the list", release(4, f.A), ErrIndexOutOfRange},
 		{"negative index", release(-1, f.A), ErrIndexOutOfRange},
 		{"B cannot report a switch of A's card", report(f.B, f.B, 1), ErrNotOwner},
@@ -211,14 +228,17 @@ func TestPersonaliseRefusals(t *testing.T) {
 	boom := errors.New("card reader unplugged")
 	iccids := testICCIDs(t, 20, 4)
 	n := 0
-	rels, err := f.e.Personalise(Batch{ICCIDs: iccids, Pairs: 2, Initial: f.A.id, TxCards: 2}, func(ICCID, *keystore.List) error {
+	rel, err := f.e.Personalise(Batch{ICCIDs: iccids, Pairs: 2, Initial: f.A.id, TxCards: 2}, func(ICCID, *keystore.List) error {
 		if n++; n == 3 {
 			return boom
 		}
 		return nil
 	})
-	if !errors.Is(err, boom) || len(rels) != 2 {
-		t.Fatalf("Personalise with a failing load = %d releases, %v", len(rels), err)
+	if !errors.Is(err, boom) || rel.Count != 2 {
+		t.Fatalf("Personalise with a failing load = %v, %v", rel, err)
+	}
+	if ds, err := OpenBatchRelease(&rel, f.e.PublicKey(), f.A.pub, f.A.priv); err != nil || len(ds) != 2 || ds[1].ICCID != iccids[1] {
+		t.Fatalf("pairs 0 of the committed cards: %d, %v", len(ds), err)
 	}
 	for i, c := range iccids {
 		_, err := f.e.Card(c)
@@ -267,5 +287,28 @@ func TestWrongMasterKeyCannotOpenTheEscrow(t *testing.T) {
 	}
 	if _, err := Open(f.path, testMaster(2), nil); err == nil {
 		t.Fatal("escrow opened under another master key")
+	}
+}
+
+func TestMalformedRequestsAreRejectedBeforeTheStore(t *testing.T) {
+	f := newFixture(t, 1, 2, nil)
+	c := f.iccid(t, 0)
+	before, _ := f.e.AuditAnchor()
+	for _, err := range []error{
+		func() error { _, err := f.e.Release("8988211000000530083", 0, f.A.id); return err }(),
+		func() error { _, err := f.e.Release(c, 0, "bad id"); return err }(),
+		f.e.ReportSwitch("12345", f.A.id, f.B.id, 1),
+		f.e.ReportSwitch(c, f.A.id, "", 1),
+		func() error { _, _, err := f.e.ReleaseBatch(f.A.id, []Request{{"x", 0}}); return err }(),
+	} {
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("err = %v, want ErrInvalid", err)
+		}
+	}
+	if after, _ := f.e.AuditAnchor(); after != before {
+		t.Errorf("malformed requests reached the audit log: %d → %d entries", before.Seq, after.Seq)
+	}
+	if c2, _ := f.e.Card(c); c2.Active != 0 || c2.Owner() != f.A.id {
+		t.Errorf("card changed: %+v", c2)
 	}
 }

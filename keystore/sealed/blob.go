@@ -51,9 +51,13 @@ type Kind uint8
 // kindMeta is the kind of the store's own records (check value, log heads).
 const kindMeta Kind = 0
 
-// appendAD appends the additional data of a value: version, kind, namespace
-// bucket name (length-prefixed), record key (length-prefixed) and, for log
-// entries, the previous entry's tag.
+// appendAD appends the additional data of a value:
+//
+//	version(1) kind(1) len(2) bucket len(2) key [prevTag(16)]
+//
+// where bucket is the namespaced bbolt bucket name ("k/<name>", "l/<name>"
+// or "m"), lengths are big-endian, and prevTag — for log entries only — is
+// the tag of the previous entry's value (16 zero bytes before entry 1).
 func appendAD(dst []byte, kind Kind, bucket []byte, key []byte, prevTag []byte) []byte {
 	dst = append(dst, BlobVersion, byte(kind), byte(len(bucket)>>8), byte(len(bucket)))
 	dst = append(dst, bucket...)

@@ -8,8 +8,10 @@
 // records, the "long-term key-escrow" whose exposure TR 33.812 §7.4.2 item 1
 // warns about; the file read raw holds no secret in plaintext.
 //
-// Each value's additional data binds the record kind, the bucket and the
-// key it is stored under, so a sealed value cannot be moved to another
+// The record key is HKDF-SHA256 (RFC 5869) of the master key with the
+// file's salt and the info "uiccsim keystore/sealed v1 record key". Each
+// value's additional data binds the record kind, the bucket and the key it
+// is stored under (layout at appendAD in blob.go), so a sealed value cannot be moved to another
 // record, bucket or kind without failing authentication. Append-only logs
 // additionally chain each entry to the previous entry's tag and to a sealed
 // head record, so a removed, reordered or rewritten entry is detected.

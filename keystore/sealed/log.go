@@ -31,6 +31,9 @@ func (t *Tx) headKey(log string) []byte {
 // readHead returns the log's head; a log never appended to has seq 0 and a
 // zero tag.
 func (t *Tx) readHead(log string) (logHead, error) {
+	if h, ok := t.heads[log]; ok {
+		return *h, nil
+	}
 	var h logHead
 	meta := t.tx.Bucket(metaBucket)
 	key := t.headKey(log)
@@ -84,17 +87,37 @@ func (t *Tx) Append(log string, kind Kind, plaintext []byte) (uint64, error) {
 	if err := b.SetSequence(seq); err != nil {
 		return 0, err
 	}
-	head := binary.BigEndian.AppendUint64(make([]byte, 0, 8+tagLen), seq)
-	head = append(head, blob[len(blob)-tagLen:]...)
-	hkey := t.headKey(log)
-	hblob, err := t.seal(make([]byte, 0, BlobOverhead+len(head)), kindMeta, metaBucket, hkey, nil, head)
-	if err != nil {
-		return 0, err
+	// The head moves in the transaction's cache; Update writes it once,
+	// sealed, before the commit.
+	if t.heads == nil {
+		t.heads = map[string]*logHead{}
 	}
-	if err := t.tx.Bucket(metaBucket).Put(hkey, hblob); err != nil {
-		return 0, err
+	nh := t.heads[log]
+	if nh == nil {
+		nh = new(logHead)
+		t.heads[log] = nh
 	}
+	nh.seq = seq
+	copy(nh.tag[:], blob[len(blob)-tagLen:])
 	return seq, nil
+}
+
+// flushHeads writes the sealed head of every log appended to in the
+// transaction; Update calls it after fn succeeded, before the commit.
+func (t *Tx) flushHeads() error {
+	for log, h := range t.heads {
+		head := binary.BigEndian.AppendUint64(make([]byte, 0, 8+tagLen), h.seq)
+		head = append(head, h.tag[:]...)
+		hkey := t.headKey(log)
+		hblob, err := t.seal(make([]byte, 0, BlobOverhead+len(head)), kindMeta, metaBucket, hkey, nil, head)
+		if err != nil {
+			return err
+		}
+		if err := t.tx.Bucket(metaBucket).Put(hkey, hblob); err != nil {
+			return fmt.Errorf("sealed: head of log %s: %w", log, err)
+		}
+	}
+	return nil
 }
 
 // LogLen returns the number of entries in the log, from its sealed head.
@@ -186,4 +209,48 @@ func (t *Tx) walkLog(log string, kind Kind, anyKind bool, from uint64, fn func(s
 		return fmt.Errorf("%w: log %s: last entry %d is not the head", ErrCorrupt, name, seq)
 	}
 	return nil
+}
+
+// Anchor pins a log at one entry: its sequence number and the tag of its
+// sealed value, which the next entry's additional data chains to. A party
+// that keeps an anchor outside the file can later check that the log still
+// holds that entry unchanged and everything after it (CheckAnchor), which
+// detects a truncated log or a file rolled back to an older copy — what
+// the chain alone cannot.
+type Anchor struct {
+	Seq uint64
+	Tag [tagLen]byte
+}
+
+// Head returns the anchor of the log's last entry (Seq 0 for an empty log).
+func (t *Tx) Head(log string) (Anchor, error) {
+	if _, err := t.bucketName(logPrefix, log); err != nil {
+		return Anchor{}, err
+	}
+	h, err := t.readHead(log)
+	return Anchor{Seq: h.seq, Tag: h.tag}, err
+}
+
+// CheckAnchor reports whether the log still holds entry a.Seq with tag
+// a.Tag and a valid chain from it to the head, opening every later entry
+// (of any kind). It wraps ErrCorrupt if not.
+func (t *Tx) CheckAnchor(log string, a Anchor) error {
+	name, err := t.bucketName(logPrefix, log)
+	if err != nil {
+		return err
+	}
+	if a.Seq == 0 {
+		return t.verifyLog(log)
+	}
+	b := t.tx.Bucket(name)
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], a.Seq)
+	var v []byte
+	if b != nil {
+		v = b.Get(key[:])
+	}
+	if len(v) < BlobOverhead || !bytes.Equal(v[len(v)-tagLen:], a.Tag[:]) {
+		return fmt.Errorf("%w: log %s no longer holds anchored entry %d", ErrCorrupt, name, a.Seq)
+	}
+	return t.walkLog(log, 0, true, a.Seq+1, func(uint64, []byte) error { return nil })
 }

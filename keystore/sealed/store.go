@@ -164,7 +164,13 @@ func (t *Tx) open(dst []byte, blob []byte, kind Kind, bucket, key, prevTag []byt
 // Update runs fn in a read-write transaction, committed if fn returns nil
 // and rolled back otherwise: all of fn's writes land, or none.
 func (s *Store) Update(fn func(*Tx) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{s: s, tx: tx}) })
+	return s.db.Update(func(btx *bolt.Tx) error {
+		tx := &Tx{s: s, tx: btx}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.flushHeads()
+	})
 }
 
 // View runs fn in a read-only transaction that sees one consistent state.

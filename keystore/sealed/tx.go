@@ -24,6 +24,8 @@ type Tx struct {
 	tx   *bolt.Tx
 	name [len(kvPrefix) + MaxNameLen]byte
 	ad   []byte // scratch for additional data
+	// heads caches the heads of the logs appended to in this transaction.
+	heads map[string]*logHead
 }
 
 // bucketName returns prefix+name in the transaction's scratch space.

@@ -2,10 +2,11 @@ package scp80
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/uiccsim/uiccsim/internal/systest"
 )
 
 // TestCMACRFC4493 runs the four AES-128 examples of RFC 4493 §4 (the
@@ -69,14 +70,7 @@ func TestCRCCheckValues(t *testing.T) {
 }
 
 func requireOpenSSL(t *testing.T) string {
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("UICCSIM_REQUIRE_SYSTEM") == "1" {
-			t.Fatal("openssl is needed for the differential cipher test (apt-get install openssl)")
-		}
-		t.Skip("SKIPPED LOUDLY: openssl not installed; the differential cipher test did not run")
-	}
-	return p
+	return systest.LookPath(t, "openssl")
 }
 
 func openssl(t *testing.T, bin string, in []byte, args ...string) []byte {

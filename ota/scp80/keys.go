@@ -97,6 +97,11 @@ type Keys struct {
 	MAC *Cipher
 }
 
+// String names the algorithms only.
+func (k Keys) String() string {
+	return "Keys{Enc: " + k.Enc.String() + ", MAC: " + k.MAC.String() + "}"
+}
+
 // encFor checks that k.Enc may serve a KIc.
 func (k Keys) encFor(kic KIc) (*Cipher, error) {
 	if k.Enc == nil {

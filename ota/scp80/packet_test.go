@@ -249,3 +249,27 @@ func ExampleAppendCommand() {
 	// TAR B00011 data 00a40004023f00
 	// PoR OK (00) true
 }
+
+func TestSPIMeetsMSL(t *testing.T) {
+	tests := []struct {
+		spi  SPI
+		msl  MSL
+		want bool
+	}{
+		{SPI{0x06, 0x19}, 0x06, true},  // the smpp-ota-tool vector: SPI 0619 to an application with MSL 06
+		{SPI{0x16, 0x19}, 0x06, true},  // more than needed
+		{SPI{0x02, 0x19}, 0x06, false}, // CC without ciphering
+		{SPI{0x05, 0x19}, 0x06, false}, // RC + ciphering: RC is below CC
+		{SPI{0x06, 0x00}, 0x16, false}, // counter required
+		{SPI{0x1E, 0x00}, 0x16, true},  // one higher satisfies higher
+		{SPI{0x00, 0x00}, 0x00, true},
+	}
+	for _, tc := range tests {
+		if got := tc.spi.Meets(tc.msl); got != tc.want {
+			t.Errorf("%v meets %v = %v", tc.spi, tc.msl, got)
+		}
+	}
+	if s := MSL(0x16).String(); s != "MSL 16: at least cryptographic checksum, ciphering required, counter must be higher" {
+		t.Errorf("%q", s)
+	}
+}

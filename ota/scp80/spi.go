@@ -180,3 +180,33 @@ func hexs(b []byte) string {
 	}
 	return string(out)
 }
+
+// MSL is a Minimum Security Level, the first octet of the MSL parameter a
+// target application is installed with (TS 102 226 §8.2.1.3.2.4, coded
+// like SPI1 of TS 102 225 §5.1.1): the least integrity, ciphering and
+// counter protection a command to that application must carry.
+type MSL byte
+
+// Meets reports whether the command security of s is at least m, reading
+// each SPI1 field as a level (TS 102 226 §8.2.1.3.2.4): integrity none <
+// RC < CC < DS, ciphering off < on, counter none < available < higher <
+// one higher.
+func (s SPI) Meets(m MSL) bool {
+	need := SPI{byte(m), 0}
+	if s.Integrity() < need.Integrity() {
+		return false
+	}
+	if need.Ciphered() && !s.Ciphered() {
+		return false
+	}
+	return s.Counter() >= need.Counter()
+}
+
+func (m MSL) String() string {
+	s := SPI{byte(m), 0}
+	c := "ciphering not required"
+	if s.Ciphered() {
+		c = "ciphering required"
+	}
+	return "MSL " + hexs([]byte{byte(m)}) + ": at least " + s.Integrity().String() + ", " + c + ", " + s.Counter().String()
+}

@@ -4,9 +4,8 @@
 // destination UICC), the optional address of the service centre and the
 // SMS-DELIVER TPDU. It is the way an OTA command packet reaches the card.
 //
-// The TLVs are walked with golang.org/x/crypto/cryptobyte; the project's
-// COMPREHENSION-TLV codec (apdu/tlv) had not landed in main when this was
-// written.
+// The TLVs are read and written with the project's BER-TLV and
+// COMPREHENSION-TLV codec, package apdu/tlv.
 package smspp
 
 import (
@@ -14,19 +13,15 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/apdu/tlv"
 	"github.com/uiccsim/uiccsim/ota/sms"
-	"golang.org/x/crypto/cryptobyte"
-	"golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// Tags, TS 102 223 §9.1 (BER-TLV) and §9.3 (COMPREHENSION-TLV, CR bit
-// 0x80 set as TS 31.111 §7.1.1.2 sends them for the mandatory objects).
-const (
-	TagSMSPPDownload    = 0xD1 // SMS-PP download tag, TS 102 223 §9.1
-	TagDeviceIdentities = 0x82 // device identities, CR set, TS 102 223 §8.7
-	TagAddress          = 0x06 // address, CR clear, TS 102 223 §8.1
-	TagSMSTPDU          = 0x8B // SMS TPDU, CR set, TS 102 223 §8.13
-)
+// TagSMSPPDownload is the BER-TLV tag of the ENVELOPE, TS 102 223 §9.1.
+// Inside it the COMPREHENSION-TLVs go with the CR flag set for the
+// mandatory objects (82 device identities, 8B SMS TPDU) and clear for the
+// optional address (06), as TS 31.111 §7.1.1.2 shows them.
+const TagSMSPPDownload tlv.Tag = 0xD1
 
 // Device identities of TS 102 223 §8.7.
 const (
@@ -59,15 +54,13 @@ func (d *Download) Append(dst []byte) ([]byte, error) {
 			return dst, fmt.Errorf("%w: address: %w", ErrEnvelope, err)
 		}
 	}
-	b := cryptobyte.NewBuilder(dst)
-	b.AddASN1(asn1.Tag(TagSMSPPDownload), func(b *cryptobyte.Builder) {
-		b.AddASN1(asn1.Tag(TagDeviceIdentities), func(b *cryptobyte.Builder) {
-			b.AddBytes([]byte{DeviceNetwork, DeviceUICC})
-		})
+	b := tlv.NewBuilder(dst)
+	b.AddBER(TagSMSPPDownload, func(b *tlv.Builder) {
+		b.AddComprehension(tlv.CTagDeviceIdentities, true, []byte{DeviceNetwork, DeviceUICC})
 		if d.HasAddress {
-			b.AddASN1(asn1.Tag(TagAddress), func(b *cryptobyte.Builder) { b.AddBytes(addr) })
+			b.AddComprehension(tlv.CTagAddress, false, addr)
 		}
-		b.AddASN1(asn1.Tag(TagSMSTPDU), func(b *cryptobyte.Builder) { b.AddBytes(d.TPDU) })
+		b.AddComprehension(tlv.CTagSMSTPDU, true, d.TPDU)
 	})
 	out, err := b.Bytes()
 	if err != nil {
@@ -85,29 +78,30 @@ func (d *Download) Append(dst []byte) ([]byte, error) {
 // (TS 102 223 §6.10). TPDU aliases b.
 func ParseDownload(b []byte) (Download, error) {
 	var d Download
-	s := cryptobyte.String(b)
-	var body cryptobyte.String
-	if !s.ReadASN1(&body, asn1.Tag(TagSMSPPDownload)) {
-		return d, fmt.Errorf("%w: want BER-TLV D1 with a valid length at octet 0", ErrEnvelope)
+	r := tlv.NewReader(b)
+	var body tlv.Reader
+	if !r.ReadExpectBER(TagSMSPPDownload, &body) {
+		return d, fmt.Errorf("%w: %w", ErrEnvelope, r.Err())
 	}
-	if !s.Empty() {
-		return d, fmt.Errorf("%w: %d octets after the D1 object", ErrEnvelope, len(s))
+	if !r.Empty() {
+		return d, fmt.Errorf("%w: %d octets after the D1 object", ErrEnvelope, r.Len())
 	}
 	seenDev, seenTPDU := false, false
 	for !body.Empty() {
-		off := len(b) - len(body)
-		var v cryptobyte.String
-		var tag asn1.Tag
-		if !body.ReadAnyASN1(&v, &tag) {
-			return d, fmt.Errorf("%w: bad COMPREHENSION-TLV at octet %d", ErrEnvelope, off)
+		off := body.Offset()
+		var tag tlv.CTag
+		var cr bool
+		var v []byte
+		if !body.ReadComprehensionBytes(&tag, &cr, &v) {
+			return d, fmt.Errorf("%w: %w", ErrEnvelope, body.Err())
 		}
-		switch byte(tag) & 0x7F {
-		case TagDeviceIdentities & 0x7F:
+		switch tag {
+		case tlv.CTagDeviceIdentities:
 			if len(v) != 2 || v[0] != DeviceNetwork || v[1] != DeviceUICC {
-				return d, fmt.Errorf("%w: device identities at octet %d are % X, want 83 81", ErrEnvelope, off, []byte(v))
+				return d, fmt.Errorf("%w: device identities at octet %d are % X, want 83 81", ErrEnvelope, off, v)
 			}
 			seenDev = true
-		case TagAddress:
+		case tlv.CTagAddress:
 			if len(v) < 1 || v[0]&0x80 == 0 {
 				return d, fmt.Errorf("%w: address at octet %d has no TON/NPI octet", ErrEnvelope, off)
 			}
@@ -117,12 +111,12 @@ func ParseDownload(b []byte) (Download, error) {
 			}
 			d.HasAddress = true
 			d.Address = sms.Address{TON: sms.TON(v[0] >> 4 & 7), NPI: sms.NPI(v[0] & 0x0F), Digits: digits}
-		case TagSMSTPDU & 0x7F:
+		case tlv.CTagSMSTPDU:
 			d.TPDU = v
 			seenTPDU = true
 		default:
-			if byte(tag)&0x80 != 0 {
-				return d, fmt.Errorf("%w: unknown comprehension-required tag %02X at octet %d", ErrEnvelope, byte(tag), off)
+			if cr {
+				return d, fmt.Errorf("%w: unknown comprehension-required object %v at octet %d", ErrEnvelope, tag, off)
 			}
 		}
 	}

@@ -118,3 +118,6 @@ func ParseApplication(b []byte) (Application, error) {
 	}
 	return a, nil
 }
+
+// HasUSIMPrefix reports whether aid starts with USIMAIDPrefix.
+func HasUSIMPrefix(aid []byte) bool { return bytes.HasPrefix(aid, USIMAIDPrefix) }

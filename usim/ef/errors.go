@@ -26,6 +26,7 @@ type Error struct {
 	Err    error
 }
 
+// Error formats "FILE: field at byte N: reason (sentinel)".
 func (e *Error) Error() string {
 	s := e.File
 	if e.Field != "" {

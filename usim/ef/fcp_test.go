@@ -95,3 +95,14 @@ func FuzzParseFileDescriptor(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseLifeCycle(f *testing.F) {
+	f.Add(mustHex(f, "8a0105"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		l, err := ParseLifeCycle(b)
+		if err == nil && !bytes.Equal(l.Append(nil), b[:3]) {
+			t.Fatalf("%x", b)
+		}
+		_ = l.String()
+	})
+}

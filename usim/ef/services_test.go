@@ -64,3 +64,13 @@ func FuzzParseUST(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseEST(f *testing.F) {
+	f.Add([]byte{0x05})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		e, err := ParseEST(b)
+		if err == nil && !bytes.Equal(e.Append(nil), b) {
+			t.Fatalf("%x", b)
+		}
+	})
+}

@@ -98,3 +98,25 @@ func FuzzParseSPN(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseAlpha(f *testing.F) {
+	f.Add(mustHex(f, "47534d2d52204348ffff"))
+	f.Add(mustHex(f, "8003a9043cffff"))
+	f.Add(mustHex(f, "810308a731a8ff"))
+	f.Add(mustHex(f, "82020400a7a8"))
+	f.Add(mustHex(f, "1b65"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := ParseAlpha(b)
+		if err != nil {
+			return
+		}
+		enc, err := AppendAlpha(nil, s)
+		if err != nil {
+			return // e.g. U+FFFF from a form-81 base, not codable as '80'
+		}
+		again, err := ParseAlpha(enc)
+		if err != nil || again != s {
+			t.Fatalf("%x: %q -> %x -> %q, %v", b, s, enc, again, err)
+		}
+	})
+}

@@ -44,6 +44,12 @@ type Base interface {
 	// Reset returns to the state after the answer-to-reset (MF current,
 	// volatile security status cleared).
 	Reset()
+	// Undo restores channel ch's volatile state (current files, record
+	// pointer) to what it was before the last Process call: the runtime
+	// calls it when it refuses the command's answer after the handler
+	// ran (6Cxx for a wrong Le on T=0), so the refused command changes
+	// nothing.
+	Undo(ch int)
 }
 
 // Context is the runtime's view of the command being processed; handlers
@@ -91,8 +97,21 @@ func (c *Context) Base(cmd *apdu.Command) error {
 func (c *Context) BeginTransaction() error { return c.rt.st.Begin() }
 
 // CommitTransaction ends the applet transaction; its writes become durable
-// with the command's.
-func (c *Context) CommitTransaction() error { return c.rt.st.Commit() }
+// with the command's. Without an open applet transaction it answers
+// store.ErrNoTransaction (TransactionException.NOT_IN_PROGRESS) and leaves
+// the command's own transaction alone.
+func (c *Context) CommitTransaction() error {
+	if c.rt.st.Depth() < 2 {
+		return store.ErrNoTransaction
+	}
+	return c.rt.st.Commit()
+}
 
-// AbortTransaction undoes the applet transaction's writes.
-func (c *Context) AbortTransaction() error { return c.rt.st.Abort() }
+// AbortTransaction undoes the applet transaction's writes (or answers
+// store.ErrNoTransaction when none is open).
+func (c *Context) AbortTransaction() error {
+	if c.rt.st.Depth() < 2 {
+		return store.ErrNoTransaction
+	}
+	return c.rt.st.Abort()
+}

@@ -13,6 +13,9 @@ func (rt *Runtime) manageChannel(ctx *Context, c *apdu.Command) error {
 	}
 	switch c.P1 {
 	case 0x00:
+		if c.P2 == 0 && !rt.t1 && c.Ne > 1 && c.Ne != apdu.MaxShortNe {
+			return apdu.StatusWord(0x6C01) // T=0: the answer is one byte
+		}
 		n := int(c.P2)
 		if n == 0 {
 			for i := 1; i < MaxChannels; i++ {

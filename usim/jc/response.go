@@ -24,7 +24,7 @@ func (rt *Runtime) shape(dst []byte, c *apdu.Command, data []byte, sw apdu.Statu
 		case len(data) == c.Ne, c.Ne == apdu.MaxShortNe && len(data) < c.Ne:
 			return apdu.AppendResponse(dst, data, sw)
 		case len(data) > apdu.MaxShortNe:
-			rt.keep(nil, data[c.Ne:], sw)
+			rt.keepRest(data[c.Ne:], sw)
 			return apdu.AppendResponse(dst, data[:c.Ne], moreSW(len(data)-c.Ne))
 		}
 		return appendSW(dst, apdu.StatusWord(0x6C00|len(data)&0xFF))
@@ -33,10 +33,24 @@ func (rt *Runtime) shape(dst []byte, c *apdu.Command, data []byte, sw apdu.Statu
 		return appendSW(dst, sw)
 	}
 	if len(data) > c.Ne {
-		rt.keep(nil, data[c.Ne:], sw)
+		rt.keepRest(data[c.Ne:], sw)
 		return apdu.AppendResponse(dst, data[:c.Ne], moreSW(len(data)-c.Ne))
 	}
 	return apdu.AppendResponse(dst, data, sw)
+}
+
+// wrongLe reports the T=0 answer 6Cxx to a case-2 command whose Le (not
+// 00) differs from the response length (ISO/IEC 7816-3 §12.2.2, ETSI TS
+// 102 221 §7.3.1.1.4). It is decided before the command commits, so the
+// refused command is rolled back.
+func (rt *Runtime) wrongLe(c *apdu.Command, data []byte, sw apdu.StatusWord) (apdu.StatusWord, bool) {
+	if rt.t1 || len(data) == 0 || !carriesData(sw) || c.Ne == 0 || len(c.Data) > 0 {
+		return 0, false
+	}
+	if len(data) == c.Ne || len(data) > apdu.MaxShortNe || (c.Ne == apdu.MaxShortNe && len(data) < c.Ne) {
+		return 0, false
+	}
+	return apdu.StatusWord(0x6C00 | len(data)&0xFF), true
 }
 
 // keep stores data for GET RESPONSE on the current channel and appends
@@ -46,10 +60,23 @@ func (rt *Runtime) keep(dst, data []byte, sw apdu.StatusWord) []byte {
 	rt.pendOff = 0
 	rt.pendCh = rt.ctx.channel
 	rt.hasPend = true
-	if s1 := sw.SW1(); s1 == 0x62 || s1 == 0x63 {
-		return appendSW(dst, sw)
+	rt.pendSW = apdu.SWOK
+	switch s1 := sw.SW1(); {
+	case s1 == 0x62 || s1 == 0x63:
+		return appendSW(dst, sw) // the warning now, the data by GET RESPONSE
+	case sw != apdu.SWOK && s1 != 0x91:
+		rt.pendSW = sw // e.g. 9Exx: delivered with the data
 	}
 	return appendSW(dst, moreSW(len(data)))
+}
+
+// keepRest keeps the part of a response beyond Ne; the command's status
+// word (unless 9000/91xx) then ends the last GET RESPONSE.
+func (rt *Runtime) keepRest(data []byte, sw apdu.StatusWord) {
+	rt.keep(nil, data, sw)
+	if sw != apdu.SWOK && sw.SW1() != 0x91 {
+		rt.pendSW = sw
+	}
 }
 
 // moreSW is 61xx: xx more bytes available (00 for 256 or more).
@@ -63,7 +90,9 @@ func moreSW(n int) apdu.StatusWord {
 // getResponse is GET RESPONSE, ETSI TS 102 221 §11.1.13 / ISO/IEC 7816-4
 // §7.6.1: it returns up to Le bytes of the kept response; on T=0 an Le
 // other than 00 that exceeds what is left answers 6Cxx; what is still left
-// afterwards is announced by 61xx, the end by 9000 (or 91xx).
+// afterwards is announced by 61xx, the end by 9000 (or 91xx, or the
+// command's own 9xxx status word). Without Le
+// (case 1) no data may come back, so it announces the rest again (61xx).
 func (rt *Runtime) getResponse(dst []byte, c *apdu.Command) []byte {
 	if sw := rt.checkClass(c); sw != 0 {
 		rt.hasPend = false
@@ -85,8 +114,8 @@ func (rt *Runtime) getResponse(dst []byte, c *apdu.Command) []byte {
 	}
 	left := len(rt.pend) - rt.pendOff
 	ne := c.Ne
-	if ne == 0 {
-		ne = apdu.MaxShortNe
+	if ne == 0 { // no Le (a 4-byte APDU): data cannot come back, announce it again
+		return appendSW(dst, moreSW(left))
 	}
 	if !rt.t1 && ne < apdu.MaxShortNe && ne > left {
 		return appendSW(dst, apdu.StatusWord(0x6C00|left))
@@ -98,5 +127,8 @@ func (rt *Runtime) getResponse(dst []byte, c *apdu.Command) []byte {
 		return appendSW(dst, moreSW(left))
 	}
 	rt.hasPend = false
+	if rt.pendSW != apdu.SWOK {
+		return appendSW(dst, rt.pendSW)
+	}
 	return appendSW(dst, rt.proactiveSW())
 }

@@ -72,11 +72,13 @@ type Runtime struct {
 
 	powered bool
 	ctx     Context
+	cmd     apdu.Command // the command being processed (kept here so it never escapes)
 
 	// T=0 / T=1 pending response for GET RESPONSE.
 	pend    []byte
 	pendOff int
 	pendCh  int
+	pendSW  apdu.StatusWord // status word ending the last GET RESPONSE
 	hasPend bool
 
 	proactive
@@ -184,26 +186,33 @@ func (rt *Runtime) Transmit(dst, cmd []byte) ([]byte, error) {
 	if rt.st.Dead() {
 		return dst, ErrMute
 	}
-	c, err := apdu.ParseCommand(cmd)
-	if err != nil {
+	var err error
+	if rt.cmd, err = apdu.ParseCommand(cmd); err != nil {
 		return appendSW(dst, apdu.SWWrongLength), nil
 	}
+	c := &rt.cmd
 	if c.INS == insGetResponse {
-		return rt.getResponse(dst, &c), nil
+		return rt.getResponse(dst, c), nil
 	}
 	rt.hasPend = false
 	ctx := &rt.ctx
 	ctx.Out = ctx.Out[:0]
-	sw := rt.checkClass(&c)
+	sw := rt.checkClass(c)
 	if sw == 0 {
 		ctx.channel = c.Class().Channel()
 		if err := rt.st.Begin(); err != nil {
 			return dst, fmt.Errorf("%w: %w", ErrMute, err)
 		}
-		sw = statusOf(rt.dispatch(ctx, &c))
+		sw = statusOf(rt.dispatch(ctx, c))
 		if rt.st.Dead() {
 			rt.powered = false
 			return dst, ErrMute
+		}
+		if le, bad := rt.wrongLe(c, ctx.Out, sw); bad {
+			sw = le
+			if rt.base != nil {
+				rt.base.Undo(ctx.channel)
+			}
 		}
 		sw = rt.end(sw)
 		if rt.st.Dead() {
@@ -218,7 +227,7 @@ func (rt *Runtime) Transmit(dst, cmd []byte) ([]byte, error) {
 	if sw == apdu.SWOK {
 		sw = rt.proactiveSW()
 	}
-	return rt.shape(dst, &c, data, sw), nil
+	return rt.shape(dst, c, data, sw), nil
 }
 
 // end commits the command's transaction on success and rolls it back

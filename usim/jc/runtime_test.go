@@ -306,3 +306,46 @@ func TestAID(t *testing.T) {
 		}
 	}
 }
+
+// A case-2 command answered 6Cxx on T=0 is refused: its writes are
+// rolled back before the terminal resends it with the right Le.
+func TestWrongLeRollsBack(t *testing.T) {
+	rt, _ := newTestRuntime(t)
+	run(t, rt, []step{
+		{"00A404040CA0000000871002FF49FF0589", "6102"},
+		{"0001010002", "6C01"}, // counter written, then refused
+		{"0001010001", "01 9000"},
+		{"0001010000", "02 9000"}, // Le=00: what is available
+		{"0070000002", "6C01"},    // MANAGE CHANNEL open: one byte
+		{"0070000001", "01 9000"}, // …and channel 1 is the first free one
+	})
+}
+
+func TestClassByteErrors(t *testing.T) {
+	rt, _ := newTestRuntime(t)
+	run(t, rt, []step{
+		{"0CA404040CA0000000871002FF49FF0589", "6882"}, // secure messaging
+		{"10A404040CA0000000871002FF49FF0589", "6884"}, // chaining
+		{"20A4040C023F00", "6E00"},                     // '2X' is RFU
+		{"FFA4040C023F00", "6E00"},
+		{"01A4040C023F00", "6881"}, // channel 1 not open
+		{"40A4040C023F00", "6881"}, // channel 4 not open
+		{"00", "6700"},             // shorter than a header
+	})
+}
+
+func TestAppletTransactionMisuse(t *testing.T) {
+	rt, _ := newTestRuntime(t)
+	ctx := &rt.ctx
+	rt.st.Begin() // the command's transaction
+	if err := ctx.CommitTransaction(); !errors.Is(err, store.ErrNoTransaction) {
+		t.Fatalf("commit without an applet transaction: %v", err)
+	}
+	if err := ctx.AbortTransaction(); !errors.Is(err, store.ErrNoTransaction) {
+		t.Fatalf("abort without an applet transaction: %v", err)
+	}
+	if rt.st.Depth() != 1 {
+		t.Fatalf("the command's transaction was ended: depth %d", rt.st.Depth())
+	}
+	rt.st.Abort()
+}

@@ -75,6 +75,7 @@ type Store struct {
 	depth  int
 	save   [MaxDepth]int // record counts at each Begin
 	saveB  [MaxDepth]int // journal bytes at each Begin
+	saveC  [MaxDepth]int // cell count at each Begin
 	writes uint64
 	limit  uint64 // with armed: writes allowed before the power loss
 	armed  bool
@@ -234,6 +235,7 @@ func (s *Store) Begin() error {
 	}
 	s.save[s.depth] = s.jn
 	s.saveB[s.depth] = s.jused
+	s.saveC[s.depth] = len(s.cells)
 	s.depth++
 	return nil
 }
@@ -278,6 +280,10 @@ func (s *Store) Abort() error {
 
 // Depth returns the current transaction nesting depth (0: none).
 func (s *Store) Depth() int { return s.depth }
+
+// Update runs f as one transaction (Begin, then Commit if f returns nil
+// or Abort if it fails); inside an open transaction it just runs f.
+func (s *Store) Update(f func() error) error { return s.atomically(f) }
 
 // atomically runs f as its own transaction when none is open.
 func (s *Store) atomically(f func() error) error {
@@ -385,7 +391,9 @@ func (s *Store) check(r Ref, off, n int) error {
 
 // Write copies data into cell r at offset off. Inside a transaction the old
 // bytes are journaled first (three persistent writes: undo record, record
-// count, data); outside one the write is its own transaction (four).
+// count, data); outside one the write is its own transaction (four). A
+// cell allocated since the innermost Begin needs no undo record (aborting
+// drops it whole), so initialising a new cell costs one write.
 func (s *Store) Write(r Ref, off int, data []byte) error {
 	if err := s.check(r, off, len(data)); err != nil {
 		return err
@@ -398,8 +406,10 @@ func (s *Store) Write(r Ref, off int, data []byte) error {
 
 func (s *Store) write(r Ref, off int, data []byte) error {
 	dst := s.cells[r].data[off : off+len(data)]
-	if err := s.journal(recWrite, r, off, dst); err != nil {
-		return err
+	if int(r) < s.saveC[s.depth-1] {
+		if err := s.journal(recWrite, r, off, dst); err != nil {
+			return err
+		}
 	}
 	if err := s.persist(); err != nil {
 		return err

@@ -1,0 +1,291 @@
+package usim
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/milenage"
+	"github.com/uiccsim/uiccsim/usim/ef"
+	"github.com/uiccsim/uiccsim/usim/fs"
+	"github.com/uiccsim/uiccsim/usim/jc"
+	"github.com/uiccsim/uiccsim/usim/profile"
+	"github.com/uiccsim/uiccsim/usim/store"
+)
+
+// Store cells of the USIM applet.
+const (
+	cellAuth = "usim.auth" // algorithm and secrets, authLen bytes
+	cellSQN  = "usim.sqn"  // milenage.SQNState encoding (CRC-protected)
+)
+
+// Layout of the auth cell: version, algorithm, RES length, K, OPc, Δ.
+const (
+	authVersion = 1
+	authAlgMil  = 1
+	authAlgXOR  = 2
+	authLen     = 3 + 16 + 16 + 8
+)
+
+// INSAuthenticate is AUTHENTICATE (even INS), TS 31.102 §7.1.2.
+const INSAuthenticate = 0x88
+
+// Security contexts of AUTHENTICATE P2 (TS 31.102 §7.1.2.1 Table: b8 = 1
+// "specific reference data", b3..b1 the context).
+const (
+	P2GSM  = 0x80 // GSM context
+	P2UMTS = 0x81 // 3G context
+)
+
+// writeAuth stores the profile's algorithm, keys and SQN array.
+func writeAuth(st *store.Store, p *profile.Profile) error {
+	a := &p.Auth
+	var cell [authLen]byte
+	cell[0] = authVersion
+	opc := milenage.Key{}
+	switch a.Algorithm {
+	case profile.Milenage:
+		cell[1], cell[2] = authAlgMil, 8
+		k := milenage.Key(a.K)
+		if a.OPc != nil {
+			opc = milenage.Key(*a.OPc)
+		} else {
+			opc = milenage.ComputeOPc(k, milenage.Key(*a.OP))
+		}
+	case profile.XOR:
+		cell[1], cell[2] = authAlgXOR, 8
+		if a.RESLen != 0 {
+			cell[2] = byte(a.RESLen)
+		}
+	}
+	copy(cell[3:19], a.K[:])
+	copy(cell[19:35], opc[:])
+	binary.BigEndian.PutUint64(cell[35:], a.Delta)
+
+	arr, err := a.SQN.Array()
+	if err != nil {
+		return err
+	}
+	// Encode SEQ_MS(i) with the milenage package's persisted format by
+	// building its encoding and parsing it back (which validates it).
+	enc := []byte{1, byte(a.SQN.INDBits)}
+	for _, v := range arr {
+		enc = milenage.SQN(v).Append(enc)
+	}
+	enc = binary.BigEndian.AppendUint32(enc, crc32IEEE(enc))
+	sqn, err := milenage.ParseSQNState(enc)
+	if err != nil {
+		return fmt.Errorf("usim: SQN state: %w", err)
+	}
+	return st.Update(func() error {
+		ra, err := st.Alloc(cellAuth, authLen)
+		if err != nil {
+			return err
+		}
+		if err := st.Write(ra, 0, cell[:]); err != nil {
+			return err
+		}
+		rs, err := st.Alloc(cellSQN, milenage.SQNStateSize(a.SQN.INDBits))
+		if err != nil {
+			return err
+		}
+		return st.Write(rs, 0, sqn.Append(nil))
+	})
+}
+
+// applet is the USIM application: the ADF's file-system applet plus
+// AUTHENTICATE.
+type applet struct {
+	*fs.App
+	st     *store.Store
+	sqnRef store.Ref
+	alg    milenage.Algorithm
+	policy milenage.Policy
+	ust    fs.Node
+	buf    [2 + 6<<milenage.MaxINDBits + 4]byte
+}
+
+// openApplet loads the algorithm and SQN cell from the store.
+func openApplet(st *store.Store, app *fs.App) (*applet, error) {
+	ra, ok := st.Lookup(cellAuth)
+	rs, ok2 := st.Lookup(cellSQN)
+	if !ok || !ok2 || st.Len(ra) != authLen {
+		return nil, fmt.Errorf("%w: missing %s/%s cells", ErrCorrupt, cellAuth, cellSQN)
+	}
+	cell := st.Bytes(ra)
+	if cell[0] != authVersion {
+		return nil, fmt.Errorf("%w: %s version %d", ErrCorrupt, cellAuth, cell[0])
+	}
+	a := &applet{App: app, st: st, sqnRef: rs, ust: fs.NoNode}
+	k := milenage.Key(cell[3:19])
+	switch cell[1] {
+	case authAlgMil:
+		a.alg = milenage.New(k, milenage.Key(cell[19:35]))
+	case authAlgXOR:
+		x, err := milenage.NewXOR(k, int(cell[2]))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		a.alg = x
+	default:
+		return nil, fmt.Errorf("%w: algorithm %d", ErrCorrupt, cell[1])
+	}
+	a.policy.Delta = binary.BigEndian.Uint64(cell[35:])
+	if n, ok := app.FS.Lookup(app.ADF, 0x6F38); ok {
+		a.ust = n
+	}
+	if _, err := a.sqnState(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *applet) sqnState() (milenage.SQNState, error) {
+	s, err := milenage.ParseSQNState(a.st.Bytes(a.sqnRef))
+	if err != nil {
+		return s, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return s, nil
+}
+
+// service reports whether EF_UST marks service n available.
+func (a *applet) service(n ef.USIMService) bool {
+	if a.ust == fs.NoNode {
+		return false
+	}
+	b, err := a.FS.Content(a.ust)
+	return err == nil && ef.UST(b).Has(n)
+}
+
+// Process handles AUTHENTICATE and passes every other command to the file
+// system.
+func (a *applet) Process(ctx *jc.Context, cmd *apdu.Command) error {
+	if cmd.INS != INSAuthenticate {
+		return a.App.Process(ctx, cmd)
+	}
+	if cmd.Class().Kind() != apdu.ClassInterindustry {
+		return apdu.SWCLANotSupported
+	}
+	return a.authenticate(ctx, cmd)
+}
+
+// authenticate is AUTHENTICATE, TS 31.102 §7.1.2. Checks in the order a
+// card makes them: P1 (6A86), P2 context (6A86 for RFU codings, 9864 for
+// contexts this USIM does not support), PIN1 (6982), data length (6700)
+// and coding (6A80). In 3G context a MAC failure answers 9862 and a
+// synchronisation failure 'DC' AUTS; success answers 'DB' RES CK IK [Kc]
+// after the SQN array was written to the store in the command's
+// transaction.
+func (a *applet) authenticate(ctx *jc.Context, cmd *apdu.Command) error {
+	if cmd.P1 != 0 {
+		return apdu.SWIncorrectP1P2
+	}
+	switch cmd.P2 {
+	case P2UMTS:
+	case P2GSM:
+		if !a.service(ef.ServiceGSMSecurityCtx) {
+			return apdu.SWAuthContextNotSupported
+		}
+	case 0x82, 0x84, 0x85, 0x86: // VGCS/VBS, GBA, MBMS, local key establishment
+		return apdu.SWAuthContextNotSupported
+	default:
+		return apdu.SWIncorrectP1P2
+	}
+	if s, err := a.FS.PINState(fs.KeyPIN1); err != nil || (s.Enabled && !s.Verified) {
+		return apdu.SWSecurityNotSatisfied
+	}
+	d := cmd.Data
+	var rand milenage.RAND
+	if cmd.P2 == P2GSM {
+		if len(d) != 17 {
+			return apdu.SWWrongLength
+		}
+		if d[0] != 16 {
+			return apdu.SWIncorrectDataField
+		}
+		copy(rand[:], d[1:17])
+		sres, kc := milenage.GSM(a.alg, rand)
+		ctx.Out = milenage.AppendGSMResponse(ctx.Out, sres, kc)
+		return nil
+	}
+	if len(d) != 34 {
+		return apdu.SWWrongLength
+	}
+	if d[0] != 16 || d[17] != 16 {
+		return apdu.SWIncorrectDataField
+	}
+	copy(rand[:], d[1:17])
+	autn := milenage.AUTN(d[18:34])
+	st, err := a.sqnState()
+	if err != nil {
+		return apdu.SWTechnicalProblem
+	}
+	ans, _ := a.policy.Authenticate(a.alg, &st, rand, autn)
+	switch ans.Result {
+	case milenage.ResultMACFailure:
+		return apdu.SWAuthIncorrectMAC
+	case milenage.ResultSuccess:
+		enc := st.Append(a.buf[:0])
+		if err := a.st.Write(a.sqnRef, 0, enc); err != nil {
+			return err
+		}
+	}
+	ctx.Out = ans.AppendResponse(ctx.Out, a.service(ef.ServiceGSMAccess))
+	return nil
+}
+
+// applyCounters brings the PIN counters down to the profile's remaining
+// tries the way a card's counters move: by presenting wrong values.
+func (c *Card) applyCounters(p *profile.Profile) error {
+	if _, err := c.rt.Reset(true); err != nil {
+		return err
+	}
+	pins := &p.PINs
+	steps := []struct {
+		pin profile.PIN
+		ins byte
+		ref fs.KeyRef
+		len int
+	}{
+		{pins.PIN1, 0x20, fs.KeyPIN1, 4}, {pins.PIN2, 0x20, fs.KeyPIN2, 4},
+		{pins.ADM1, 0x20, fs.KeyADM1, 8},
+		{pins.PUK1, 0x2C, fs.KeyPIN1, 8}, {pins.PUK2, 0x2C, fs.KeyPIN2, 8},
+	}
+	var resp []byte
+	for _, s := range steps {
+		wrong := wrongValue(s.pin.Block(), s.len)
+		data := wrong[:]
+		if s.ins == 0x2C { // UNBLOCK PIN: wrong PUK ‖ some new PIN
+			data = append(wrong[:], '0', '0', '0', '0', 0xFF, 0xFF, 0xFF, 0xFF)
+		}
+		for n := s.pin.Max - s.pin.Retries; n > 0; n-- {
+			cmd, _ := (&apdu.Command{INS: s.ins, P2: byte(s.ref), Data: data}).Append(nil)
+			var err error
+			if resp, err = c.rt.Transmit(resp[:0], cmd); err != nil {
+				return err
+			}
+			if _, sw, _ := apdu.ParseResponse(resp); sw.SW1() != 0x63 && sw != apdu.SWAuthMethodBlocked {
+				return fmt.Errorf("usim: setting %v counter: wrong value answered %v", s.ref, sw)
+			}
+		}
+	}
+	return nil
+}
+
+// wrongValue returns an 8-byte PIN block of n ASCII digits that differs
+// from v.
+func wrongValue(v [8]byte, n int) [8]byte {
+	for _, d := range []byte{'0', '1'} {
+		var w [8]byte
+		for i := range w {
+			w[i] = 0xFF
+			if i < n {
+				w[i] = d
+			}
+		}
+		if w != v {
+			return w
+		}
+	}
+	return [8]byte{'2', '2', '2', '2', 0xFF, 0xFF, 0xFF, 0xFF}
+}

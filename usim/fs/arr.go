@@ -1,0 +1,181 @@
+package fs
+
+// Access is the access mode byte of an access rule, ISO/IEC 7816-4 §7.4.3
+// Table 17 as used by ETSI TS 102 221 §9.2.4 (bits for EFs; for DFs b1..b3
+// mean DELETE child, CREATE EF, CREATE DF).
+type Access byte
+
+// Access mode bits (ETSI TS 102 221 §9.2.4).
+const (
+	AccessRead       Access = 0x01 // READ BINARY/RECORD, SEARCH RECORD
+	AccessUpdate     Access = 0x02 // UPDATE BINARY/RECORD, INCREASE
+	AccessWrite      Access = 0x04 // WRITE / append
+	AccessDeactivate Access = 0x08 // DEACTIVATE FILE
+	AccessActivate   Access = 0x10 // ACTIVATE FILE
+	AccessTerminate  Access = 0x20 // TERMINATE EF/DF
+	AccessDelete     Access = 0x40 // DELETE FILE (self)
+)
+
+// Security condition and access mode DO tags of the expanded format (ETSI
+// TS 102 221 §9.2.4, ISO/IEC 7816-4 §9.3.3).
+const (
+	tagAMByte  = 0x80 // access mode byte
+	tagAlways  = 0x90 // always
+	tagNever   = 0x97 // never
+	tagCRT     = 0xA4 // control reference template: 83 key reference, 95 usage qualifier
+	tagOR      = 0xA0 // OR template
+	tagAND     = 0xAF // AND template
+	tagKeyRef  = 0x83
+	maxSCDepth = 4
+)
+
+// allowed evaluates the access rule of file n for an operation (mode bit
+// and instruction byte) against the current security status: the rule is
+// the EF_ARR record of n's tag 8B, in expanded format (AM DO, SC DO…).
+// Command-header AM DOs (81..8F) naming the INS take precedence over the
+// access mode byte; any satisfied SC DO of a matching AM DO grants access.
+// A missing ARR, record or rule denies.
+func (f *FS) allowed(n Node, mode Access, ins byte) bool {
+	rule := f.arrRule(n)
+	const (
+		none = iota
+		byAM
+		byCH
+	)
+	cur := none
+	var amOK, chOK, chSeen bool
+	for len(rule) > 0 && rule[0] != 0xFF { // records are FF-padded
+		tag, val, rest, ok := nextTLV(rule)
+		if !ok {
+			return false
+		}
+		rule = rest
+		switch {
+		case tag == tagAMByte:
+			cur = none
+			if len(val) == 1 && Access(val[0])&mode != 0 {
+				cur = byAM
+			}
+		case tag > 0x80 && tag <= 0x8F:
+			cur = none
+			if headerMatches(tag, val, ins) {
+				cur, chSeen = byCH, true
+			}
+		case cur != none && f.condition(tag, val, 0):
+			if cur == byAM {
+				amOK = true
+			} else {
+				chOK = true
+			}
+		}
+	}
+	if chSeen {
+		return chOK
+	}
+	return amOK
+}
+
+// headerMatches reports whether a command-header AM DO (tag 8X: b4 CLA,
+// b3 INS, b2 P1, b1 P2 present, ISO/IEC 7816-4 §9.3.3) names ins.
+func headerMatches(tag byte, val []byte, ins byte) bool {
+	if tag&0x04 == 0 {
+		return false
+	}
+	i := 0
+	if tag&0x08 != 0 {
+		i++ // CLA
+	}
+	return i < len(val) && val[i] == ins
+}
+
+// condition evaluates one security condition DO.
+func (f *FS) condition(tag byte, val []byte, depth int) bool {
+	switch tag {
+	case tagAlways:
+		return true
+	case tagNever:
+		return false
+	case tagCRT:
+		for len(val) > 0 {
+			t, v, rest, ok := nextTLV(val)
+			if !ok {
+				return false
+			}
+			val = rest
+			if t == tagKeyRef && len(v) == 1 {
+				return f.satisfied(KeyRef(v[0]))
+			}
+		}
+		return false
+	case tagOR, tagAND:
+		if depth >= maxSCDepth {
+			return false
+		}
+		any, all := false, true
+		for len(val) > 0 {
+			t, v, rest, ok := nextTLV(val)
+			if !ok {
+				return false
+			}
+			val = rest
+			if f.condition(t, v, depth+1) {
+				any = true
+			} else {
+				all = false
+			}
+		}
+		if tag == tagOR {
+			return any
+		}
+		return any && all
+	}
+	return false // SM templates and anything unknown: not satisfiable here
+}
+
+// nextTLV reads one BER-TLV with a one-byte tag and a short or 81/82 long
+// length, without allocating.
+func nextTLV(b []byte) (tag byte, val, rest []byte, ok bool) {
+	if len(b) < 2 {
+		return 0, nil, nil, false
+	}
+	tag, n, i := b[0], int(b[1]), 2
+	switch {
+	case n == 0x81 && len(b) >= 3:
+		n, i = int(b[2]), 3
+	case n == 0x82 && len(b) >= 4:
+		n, i = int(b[2])<<8|int(b[3]), 4
+	case n > 0x7F:
+		return 0, nil, nil, false
+	}
+	if n > len(b)-i {
+		return 0, nil, nil, false
+	}
+	return tag, b[i : i+n], b[i+n:], true
+}
+
+// arrRule finds the access rule of file n: record arr.Record of the EF_ARR
+// arr.FID, searched in the DF itself (for a DF) or the EF's DF, then in
+// each parent up to the MF (ETSI TS 102 221 §9.2.6). nil when absent.
+func (f *FS) arrRule(n Node) []byte {
+	ref := f.nodes[n].arr
+	if ref.Record == 0 {
+		return nil
+	}
+	dir := n
+	if f.nodes[n].kind == KindEF {
+		dir = f.nodes[n].parent
+	}
+	for dir != NoNode {
+		for _, c := range f.nodes[dir].children {
+			e := &f.nodes[c]
+			if e.fid == ref.FID && e.kind == KindEF && e.structure == LinearFixed {
+				if int(ref.Record) > e.nrec {
+					return nil
+				}
+				return f.record(c, int(ref.Record))
+			}
+		}
+		dir = f.nodes[dir].parent
+	}
+	return nil
+}
