@@ -87,6 +87,10 @@ func (e *Engine) process(dst, pkt []byte, oa sms.Address, d smspp.Download) ([]b
 	if !h.SPI.Meets(t.MSL) {
 		return e.refuse(dst, r, h, scp80.Counter{}, scp80.StatusInsufficientSecurity, oa, d)
 	}
+	if (h.SPI.Ciphered() || h.SPI.PoRCiphered()) && !t.accepts(h.KIc.KeyVersion()) ||
+		(h.SPI.Integrity() == scp80.CryptoChecksum || h.SPI.PoRIntegrity() == scp80.CryptoChecksum) && !t.accepts(h.KID.KeyVersion()) {
+		return e.refuse(dst, r, h, scp80.Counter{}, scp80.StatusUnidentifiedSecurity, oa, d)
+	}
 	var keys scp80.Keys
 	if h.SPI.Ciphered() || h.SPI.PoRCiphered() {
 		ks, ok := e.Keys.KeySet(h.KIc.KeyVersion())

@@ -82,6 +82,22 @@ func (r RFM) Run(dst, data []byte) []byte {
 type Target struct {
 	App Application
 	MSL scp80.MSL
+	// KeySets lists the key version numbers the application accepts
+	// (TS 102 226 §8.2.1.3.2.1 ties TARs to key sets); empty accepts any.
+	KeySets []int
+}
+
+// accepts reports whether key version kvn may address t.
+func (t Target) accepts(kvn int) bool {
+	if len(t.KeySets) == 0 {
+		return true
+	}
+	for _, k := range t.KeySets {
+		if k == kvn {
+			return true
+		}
+	}
+	return false
 }
 
 // Proactive queues a proactive command (BER-TLV D0) for FETCH; the card

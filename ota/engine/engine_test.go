@@ -203,6 +203,9 @@ func TestEngineRefusals(t *testing.T) {
 			k.MAC = cipher(t, scp80.AlgAES, "ffffffffffffffffffffffffffffffff")
 			return build(good, 5, k)
 		}, scp80.StatusRCCCDSFailed},
+		{"key set not tied to the TAR", func() []byte {
+			return build(good, 5, aesKeys(t))
+		}, scp80.StatusUnidentifiedSecurity},
 		{"counter replayed", func() []byte { return build(good, 3, aesKeys(t)) }, scp80.StatusCounterLow},
 		{"counter without replay check does not lower the held one", func() []byte { h := good; h.SPI[0] = 0x0E; return build(h, 1, aesKeys(t)) }, scp80.StatusOK},
 		{"counter one higher, skipped", func() []byte { h := good; h.SPI[0] = 0x1E; return build(h, 9, aesKeys(t)) }, scp80.StatusCounterHigh},
@@ -211,6 +214,9 @@ func TestEngineRefusals(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e, counters := newEngine(t, ok)
 			e.Targets[scp80.TARRFMUSIM] = Target{App: RFM{Exec: ok}, MSL: 0x06} // CC + ciphering, any counter
+			if tc.name == "key set not tied to the TAR" {
+				e.Targets[scp80.TARRFMUSIM] = Target{App: RFM{Exec: ok}, MSL: 0x06, KeySets: []int{2, 3}}
+			}
 			counters[1] = scp80.CounterOf(3)
 			por, rep := e.Download(nil, envelopeFor(t, tc.pkt()))
 			if rep.Status != tc.st || !rep.PoR || rep.SW != apdu.SWOK {

@@ -19,6 +19,9 @@ import (
 type ChangeTracker struct {
 	Next    rfm.Executor // the file system's APDU processor
 	Changed [][]byte     // full paths of changed EFs, each once
+	// Start is the path of the DF a script starts in (TS 102 226 §6: the
+	// MF for UICC RFM, the ADF, 3F00 7FFF, for USIM RFM); nil means 3F00.
+	Start []byte
 
 	df []byte // current DF path, from 3F00
 	ef []byte // current EF file identifier, nil if none
@@ -60,6 +63,9 @@ func (c *ChangeTracker) Exec(cmd, dst []byte) []byte {
 func (c *ChangeTracker) selected(p1 byte, data []byte) {
 	if len(c.df) == 0 {
 		c.df = []byte{0x3F, 0x00}
+		if len(c.Start) >= 2 {
+			c.df = append([]byte(nil), c.Start...)
+		}
 	}
 	switch p1 {
 	case 0x00: // by file identifier

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/usim/jc"
 	"github.com/uiccsim/uiccsim/usim/store"
 )
 
@@ -219,14 +220,19 @@ func (f *FS) PINState(k KeyRef) (PINState, error) {
 		Enabled: b[pinFlags]&flagEnabled != 0, Verified: f.verified[k]}, nil
 }
 
-// satisfied reports whether key reference k's access condition holds: it
-// is verified, or it is a disabled PIN (TS 102 221 §9.5.2).
+// satisfied reports whether key reference k's access condition holds for
+// the command being processed: it is verified (on the remote channel: in
+// the remote access domain), or it is a disabled PIN (TS 102 221 §9.5.2).
 func (f *FS) satisfied(k KeyRef) bool {
+	remote := f.curCh == jc.RemoteChannel
+	if remote && (f.remoteFull || f.remoteKeys[k]) {
+		return true
+	}
 	i := f.pinIdx[k]
 	if i < 0 {
 		return false
 	}
-	if f.verified[k] {
+	if f.verified[k] && !remote {
 		return true
 	}
 	return f.st.Bytes(f.pins[i].ref)[pinFlags]&flagEnabled == 0
@@ -280,7 +286,9 @@ func (f *FS) pinCommand(cmd *apdu.Command) (pin, error) {
 }
 
 // verify is VERIFY PIN, TS 102 221 §11.1.9. Without data it reports the
-// retry counter (63Cx) or 9000 when no verification is needed.
+// retry counter (63Cx) or 9000 when no verification is needed; a PIN value
+// needs the PIN enabled (else 6984, referenced data invalidated) and not
+// blocked (6983).
 func (f *FS) verify(cmd *apdu.Command) error {
 	p, err := f.pinCommand(cmd)
 	if err != nil {
@@ -298,6 +306,9 @@ func (f *FS) verify(cmd *apdu.Command) error {
 	}
 	if len(cmd.Data) != 8 {
 		return apdu.SWWrongLength
+	}
+	if b[pinTries] != 0 && b[pinFlags]&flagEnabled == 0 {
+		return apdu.SWReferencedDataInvalid
 	}
 	ok, sw, err := f.try(p, cmd.Data, false)
 	if err != nil || !ok {
@@ -372,7 +383,8 @@ func (f *FS) enableDisable(cmd *apdu.Command, enable bool) error {
 }
 
 // unblock is UNBLOCK PIN, TS 102 221 §11.1.13: unblock key ‖ new PIN, or
-// no data to read the unblock counter.
+// no data to read the unblock counter. Success sets the new value, resets
+// both counters, enables the PIN and satisfies its access condition.
 func (f *FS) unblock(cmd *apdu.Command) error {
 	p, err := f.pinCommand(cmd)
 	if err != nil {
@@ -403,6 +415,11 @@ func (f *FS) unblock(cmd *apdu.Command) error {
 	}
 	if err := f.st.Write(p.ref, pinValue, cmd.Data[8:]); err != nil {
 		return err
+	}
+	if b[pinFlags]&flagEnabled == 0 {
+		if err := f.st.Write(p.ref, pinFlags, []byte{b[pinFlags] | flagEnabled}); err != nil {
+			return err
+		}
 	}
 	if err := f.st.WriteThrough(p.ref, pinTries, []byte{b[pinMax]}); err != nil {
 		return err
