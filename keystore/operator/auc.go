@@ -68,6 +68,27 @@ func (o *Operator) Authenticate(c *client.Client, iccid escrow.ICCID) error {
 	defer o.markDirty(r)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.alg == nil {
+		return fmt.Errorf("%w: %s was removed", ErrUnknownSubscriber, iccid)
+	}
+	if err := r.authenticate(c); err != nil {
+		return fmt.Errorf("operator %s, subscriber %s: %w", o.id, iccid, err)
+	}
+	return nil
+}
+
+// AuthenticateWith runs the AKA of Authenticate with the keys and SEQ_HE of
+// record s, outside any operator's database, and advances s.SEQ: what a
+// party holding a copy of s (an old operator that kept the keys) could do.
+func AuthenticateWith(c *client.Client, s *Subscriber) error {
+	r := &record{iccid: s.ICCID, sub: *s}
+	r.rekey()
+	err := r.authenticate(c)
+	s.SEQ = r.sub.SEQ
+	return err
+}
+
+func (r *record) authenticate(c *client.Client) error {
 	for attempt := 0; attempt < 2; attempt++ {
 		v, err := r.vector()
 		if err != nil {
@@ -76,29 +97,29 @@ func (o *Operator) Authenticate(c *client.Client, iccid escrow.ICCID) error {
 		res, err := c.Authenticate(v.RAND, v.AUTN)
 		if err != nil {
 			if errors.Is(err, apdu.SWAuthIncorrectMAC) {
-				return fmt.Errorf("%w: operator %s, subscriber %s: %w", ErrAuthRejected, o.id, iccid, err)
+				return fmt.Errorf("%w: %w", ErrAuthRejected, err)
 			}
-			return fmt.Errorf("operator %s, subscriber %s: AUTHENTICATE: %w", o.id, iccid, err)
+			return fmt.Errorf("AUTHENTICATE: %w", err)
 		}
 		switch res.Outcome {
 		case client.AuthSuccess:
 			got, err := milenage.NewRES(res.RES)
 			if err != nil || !got.Equal(v.XRES) {
-				return fmt.Errorf("%w: operator %s, subscriber %s: RES does not match XRES", ErrAuthFailed, o.id, iccid)
+				return fmt.Errorf("%w: RES does not match XRES", ErrAuthFailed)
 			}
 			return nil
 		case client.AuthSyncFailure:
 			sqnMS, err := milenage.VerifyAUTS(r.alg, v.RAND, milenage.AUTS(res.AUTS))
 			if err != nil {
-				return fmt.Errorf("%w: operator %s, subscriber %s: %w", ErrAuthFailed, o.id, iccid, err)
+				return fmt.Errorf("%w: %w", ErrAuthFailed, err)
 			}
 			r.gen.Resync(sqnMS)
 			r.sub.SEQ = r.gen.SEQ
 		default:
-			return fmt.Errorf("%w: operator %s, subscriber %s: outcome %v", ErrAuthFailed, o.id, iccid, res.Outcome)
+			return fmt.Errorf("%w: outcome %v", ErrAuthFailed, res.Outcome)
 		}
 	}
-	return fmt.Errorf("%w: operator %s, subscriber %s: synchronisation failure after resync", ErrAuthFailed, o.id, iccid)
+	return fmt.Errorf("%w: synchronisation failure after resync", ErrAuthFailed)
 }
 
 // Attach is what the network does when a device registers: the device
@@ -108,10 +129,7 @@ func (o *Operator) Authenticate(c *client.Client, iccid escrow.ICCID) error {
 // operator does not hold is refused with ErrUnknownSubscriber, as a home
 // network refuses an IMSI it does not serve.
 func (o *Operator) Attach(c *client.Client) (escrow.ICCID, error) {
-	if _, err := c.SelectUSIM(); err != nil {
-		return "", fmt.Errorf("operator %s: attach: %w", o.id, err)
-	}
-	imsi, err := c.ReadIMSI()
+	imsi, err := c.ReadIMSI() // selects ADF.USIM first
 	if err != nil {
 		return "", fmt.Errorf("operator %s: attach: %w", o.id, err)
 	}

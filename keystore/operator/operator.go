@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -421,8 +422,16 @@ func (o *Operator) Sync() error {
 func (o *Operator) writeDirty(tx *sealed.Tx) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	// Keys in order: bbolt inserts into a leaf by shifting, so keys put in
+	// ascending order append instead of moving the leaf on every Put.
+	keys := make([]escrow.ICCID, 0, len(o.dirty))
+	for c := range o.dirty {
+		keys = append(keys, c)
+	}
+	slices.Sort(keys)
 	var buf []byte
-	for c, r := range o.dirty {
+	for _, c := range keys {
+		r := o.dirty[c]
 		r.mu.Lock()
 		var err error
 		buf, err = AppendSubscriber(buf[:0], &r.sub)
@@ -507,4 +516,16 @@ func digits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// ActiveIndex returns the index of the K/OTA key pair the operator uses for
+// subscriber iccid (TR 33.812 §5.3.2.2 step 6's "index value").
+func (o *Operator) ActiveIndex(iccid escrow.ICCID) (int, error) {
+	r, err := o.get(iccid)
+	if err != nil {
+		return 0, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sub.Pair.Index, nil
 }
