@@ -1,4 +1,4 @@
-package client
+package client_test
 
 import (
 	"testing"
@@ -6,6 +6,7 @@ import (
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/apdu/t0"
 	"github.com/uiccsim/uiccsim/usim"
+	"github.com/uiccsim/uiccsim/usim/client"
 	"github.com/uiccsim/uiccsim/usim/ef"
 	"github.com/uiccsim/uiccsim/usim/profile"
 )
@@ -25,7 +26,7 @@ func (c *counting) Transmit(dst, cmd []byte) ([]byte, error) {
 // EF_IMSI, READ BINARY, each SELECT followed by GET RESPONSE on T=0) in a
 // loop and reports µs per ReadIMSI and the APDUs each one takes.
 func benchReadIMSI(b *testing.B, tp apdu.Transport, cnt *counting, p *profile.Profile) {
-	cl := New(tp)
+	cl := client.New(tp)
 	if err := cl.VerifyPIN(ef.KeyPIN1, string(p.PINs.PIN1.Value)); err != nil {
 		b.Fatal(err)
 	}
