@@ -59,14 +59,7 @@ func writeAuth(st *store.Store, p *profile.Profile) error {
 	if err != nil {
 		return err
 	}
-	// Encode SEQ_MS(i) with the milenage package's persisted format by
-	// building its encoding and parsing it back (which validates it).
-	enc := []byte{1, byte(a.SQN.INDBits)}
-	for _, v := range arr {
-		enc = milenage.SQN(v).Append(enc)
-	}
-	enc = binary.BigEndian.AppendUint32(enc, crc32IEEE(enc))
-	sqn, err := milenage.ParseSQNState(enc)
+	sqn, err := milenage.NewSQNStateFrom(a.SQN.INDBits, arr)
 	if err != nil {
 		return fmt.Errorf("usim: SQN state: %w", err)
 	}
@@ -214,60 +207,4 @@ func (a *applet) authenticate(ctx *jc.Context, cmd *apdu.Command) error {
 	}
 	ctx.Out = ans.AppendResponse(ctx.Out, a.service(ef.ServiceGSMAccess))
 	return nil
-}
-
-// applyCounters brings the PIN counters down to the profile's remaining
-// tries the way a card's counters move: by presenting wrong values.
-func (c *Card) applyCounters(p *profile.Profile) error {
-	if _, err := c.rt.Reset(true); err != nil {
-		return err
-	}
-	pins := &p.PINs
-	steps := []struct {
-		pin profile.PIN
-		ins byte
-		ref fs.KeyRef
-		len int
-	}{
-		{pins.PIN1, 0x20, fs.KeyPIN1, 4}, {pins.PIN2, 0x20, fs.KeyPIN2, 4},
-		{pins.ADM1, 0x20, fs.KeyADM1, 8},
-		{pins.PUK1, 0x2C, fs.KeyPIN1, 8}, {pins.PUK2, 0x2C, fs.KeyPIN2, 8},
-	}
-	var resp []byte
-	for _, s := range steps {
-		wrong := wrongValue(s.pin.Block(), s.len)
-		data := wrong[:]
-		if s.ins == 0x2C { // UNBLOCK PIN: wrong PUK ‖ some new PIN
-			data = append(wrong[:], '0', '0', '0', '0', 0xFF, 0xFF, 0xFF, 0xFF)
-		}
-		for n := s.pin.Max - s.pin.Retries; n > 0; n-- {
-			cmd, _ := (&apdu.Command{INS: s.ins, P2: byte(s.ref), Data: data}).Append(nil)
-			var err error
-			if resp, err = c.rt.Transmit(resp[:0], cmd); err != nil {
-				return err
-			}
-			if _, sw, _ := apdu.ParseResponse(resp); sw.SW1() != 0x63 && sw != apdu.SWAuthMethodBlocked {
-				return fmt.Errorf("usim: setting %v counter: wrong value answered %v", s.ref, sw)
-			}
-		}
-	}
-	return nil
-}
-
-// wrongValue returns an 8-byte PIN block of n ASCII digits that differs
-// from v.
-func wrongValue(v [8]byte, n int) [8]byte {
-	for _, d := range []byte{'0', '1'} {
-		var w [8]byte
-		for i := range w {
-			w[i] = 0xFF
-			if i < n {
-				w[i] = d
-			}
-		}
-		if w != v {
-			return w
-		}
-	}
-	return [8]byte{'2', '2', '2', '2', 0xFF, 0xFF, 0xFF, 0xFF}
 }

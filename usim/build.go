@@ -56,10 +56,17 @@ func build(st *store.Store, p *profile.Profile) (*fs.FS, fs.Node, error) {
 		}
 	}
 	pins := &p.PINs
+	// The profile's remaining tries become the counters' failed
+	// presentations (fs.PIN.Failed): a counter at Retries of Max has
+	// counted Max-Retries wrong values (TS 102 221 §9.5.2).
 	for _, x := range []fs.PIN{
-		{Ref: fs.KeyPIN1, Value: []byte(pins.PIN1.Value), PUK: []byte(pins.PUK1.Value), Retries: pins.PIN1.Max, PUKRetries: pins.PUK1.Max, Disabled: !pins.PIN1.IsEnabled()},
-		{Ref: fs.KeyPIN2, Value: []byte(pins.PIN2.Value), PUK: []byte(pins.PUK2.Value), Retries: pins.PIN2.Max, PUKRetries: pins.PUK2.Max, Disabled: !pins.PIN2.IsEnabled()},
-		{Ref: fs.KeyADM1, Value: admValue(pins.ADM1), Retries: pins.ADM1.Max},
+		{Ref: fs.KeyPIN1, Value: []byte(pins.PIN1.Value), PUK: []byte(pins.PUK1.Value),
+			Retries: pins.PIN1.Max, Failed: pins.PIN1.Max - pins.PIN1.Retries,
+			PUKRetries: pins.PUK1.Max, PUKFailed: pins.PUK1.Max - pins.PUK1.Retries, Disabled: !pins.PIN1.IsEnabled()},
+		{Ref: fs.KeyPIN2, Value: []byte(pins.PIN2.Value), PUK: []byte(pins.PUK2.Value),
+			Retries: pins.PIN2.Max, Failed: pins.PIN2.Max - pins.PIN2.Retries,
+			PUKRetries: pins.PUK2.Max, PUKFailed: pins.PUK2.Max - pins.PUK2.Retries, Disabled: !pins.PIN2.IsEnabled()},
+		{Ref: fs.KeyADM1, Value: admValue(pins.ADM1), Retries: pins.ADM1.Max, Failed: pins.ADM1.Max - pins.ADM1.Retries},
 	} {
 		if err := f.AddPIN(x); err != nil {
 			return nil, fs.NoNode, err

@@ -118,9 +118,6 @@ func newCard(p *profile.Profile, list *keystore.List) (*Card, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.applyCounters(p); err != nil {
-		return nil, err
-	}
 	if _, err := c.rt.Reset(true); err != nil {
 		return nil, err
 	}

@@ -20,7 +20,8 @@ type PIN struct {
 	Retries int `json:"retries"`
 	Max     int `json:"max"`
 	// Enabled says whether verification is required (PIN1/PIN2 only;
-	// default true).
+	// default true). A disabled PIN needs retries above 0: a blocked PIN
+	// cannot be disabled (TS 102 221 §11.1.12).
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
@@ -120,6 +121,11 @@ func (p *PINs) validate(f string) error {
 		}
 		if c.pin.Enabled != nil && c.name != "pin1" && c.name != "pin2" {
 			return bad(f+"."+c.name+".enabled", "only PIN1 and PIN2 can be disabled")
+		}
+		if !c.pin.IsEnabled() && c.pin.Retries == 0 {
+			// DISABLE PIN needs the PIN presented and a blocked PIN cannot
+			// be disabled (TS 102 221 §11.1.12): no card reaches this.
+			return bad(f+"."+c.name+".enabled", "a disabled PIN cannot be blocked (retries 0); TS 102 221 §11.1.12")
 		}
 	}
 	return nil

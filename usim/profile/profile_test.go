@@ -90,6 +90,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"PIN digits", func(p *Profile) { p.PINs.PIN1.Value = "12a4" }, "profile: pins.pin1.value: want 4 to 8 decimal digits"},
 		{"PUK length", func(p *Profile) { p.PINs.PUK1.Value = "1234" }, "profile: pins.puk1.value: 4 digits, want 8 to 8"},
 		{"retries above max", func(p *Profile) { p.PINs.PIN2.Retries = 5 }, "profile: pins.pin2.retries: value 5, want 0..3 (max)"},
+		{"disabled and blocked", func(p *Profile) { f := false; p.PINs.PIN1.Enabled = &f; p.PINs.PIN1.Retries = 0 }, "profile: pins.pin1.enabled: a disabled PIN cannot be blocked"},
 		{"unknown file", func(p *Profile) { p.Files = map[string]File{"ADF.USIM/EF.NOPE": {Hex: HexBytes{1}}} }, `profile: files["ADF.USIM/EF.NOPE"]: no such file`},
 		{"SPN too long", func(p *Profile) {
 			p.Files = map[string]File{"ADF.USIM/EF.SPN": {SPN: &SPNValue{Name: "a name far too long for it"}}}
