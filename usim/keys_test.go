@@ -81,6 +81,13 @@ func authenticate(t testing.TB, term *Terminal, alg milenage.Algorithm, sqn mile
 	return r.Outcome == client.AuthSuccess && bytes.Equal(v.XRES.Bytes(), r.RES)
 }
 
+// pair0Secrets are the keys of pair 0 (hex), which a SWITCH away from it
+// must leave nowhere in the card.
+func pair0Secrets() map[string]string {
+	return map[string]string{"K0": hex.EncodeToString(profile.TestK[:]), "OPc0": hex.EncodeToString(profile.TestOPc[:]),
+		"KIc0": pairKIc[0], "KID0": pairKID[0], "3DES KIc": desKIc, "3DES KID": desKID}
+}
+
 func switchScript(t testing.TB, to int, imsi string) [][]byte {
 	t.Helper()
 	i, err := ef.NewIMSI(imsi)
@@ -117,6 +124,20 @@ func TestSwitch3bEndToEnd(t *testing.T) {
 	if term.IMSI.String() != pairIMSI[1] {
 		t.Fatalf("IMSI after switch %v", term.IMSI)
 	}
+	// Right after the SWITCH, before later commands reuse the journal, no
+	// byte of pair 0 is anywhere in store memory: the undo journal's copy
+	// of the old key list was erased at commit (store.TestJournalResidueErased
+	// shows the commit alone does it; the REFRESH reset erases again).
+	mem := c.Store().AppendMemory(nil)
+	for name, k := range pair0Secrets() {
+		b, _ := hex.DecodeString(k)
+		if !bytes.Contains(before, b) {
+			t.Fatalf("%s not in the image before the switch: the check would prove nothing", name)
+		}
+		if bytes.Contains(mem, b) {
+			t.Errorf("%s still in store memory (journal included) after the switch", name)
+		}
+	}
 	if s := c.KeyState(); s.Active != 1 || s.Len != 3 {
 		t.Fatalf("key state %+v", s)
 	}
@@ -141,8 +162,7 @@ func TestSwitch3bEndToEnd(t *testing.T) {
 	}
 	// Nothing of pair 0 is left in the store image.
 	img := c.Store().AppendImage(nil)
-	for name, k := range map[string]string{"K0": hex.EncodeToString(profile.TestK[:]), "OPc0": hex.EncodeToString(profile.TestOPc[:]),
-		"KIc0": pairKIc[0], "KID0": pairKID[0], "3DES KIc": desKIc, "3DES KID": desKID} {
+	for name, k := range pair0Secrets() {
 		b, _ := hex.DecodeString(k)
 		if !bytes.Contains(before, b) {
 			t.Fatalf("%s not in the image before the switch: the check would prove nothing", name)

@@ -29,6 +29,22 @@
 // persistent write is atomic, as Java Card guarantees for a single field
 // update (JCRE §7.2).
 //
+// # Journal residue
+//
+// An undo record holds the bytes a write replaced, which may be a secret
+// (the key list a key-pair SWITCH overwrites). The journal bytes of a
+// transaction are therefore erased when they die: at the outermost Commit
+// right after the commit record, when Abort or recovery undoes them, and
+// at Restart for the unused part of the journal. The erase is not counted
+// as a persistent write and FailAfter cannot cut it: with the record count
+// at 0 no recovery reads those bytes, so a cut during the erase could not
+// change the state a card recovers to, and modelling it as part of the
+// commit record write keeps the cut points exactly the four steps above.
+// A card whose power fails between the commit record and the erase on real
+// hardware would erase the residue at its next Restart (unused journal
+// cleared there). AppendMemory shows every byte the store holds, journal
+// included, for tests that check no old key is left.
+//
 // Nested Begin/Commit/Abort (up to MaxDepth levels) act as savepoints: an
 // applet's explicit Abort rolls back to its Begin while the command's
 // enclosing transaction still commits or aborts as a whole. WriteThrough is

@@ -139,6 +139,9 @@ func (s *Store) Restart() error {
 // recovered by running recover again.
 func (s *Store) recover() error {
 	s.jused = journalBytes(s.jr, s.jn)
+	// A record written but never counted (cut between steps 1 and 2) is
+	// no record: erase it with the rest of the unused journal.
+	clear(s.jr[s.jused:])
 	return s.undoTo(0, 0)
 }
 
@@ -164,6 +167,7 @@ func (s *Store) undoTo(n, b int) error {
 		return err
 	}
 	s.jn = n
+	clear(s.jr[b:s.jused]) // the undone records' old bytes are dead now
 	s.jused = b
 	return nil
 }
@@ -186,6 +190,9 @@ func (s *Store) undoRecord(off int) error {
 		if len(s.cells) > ref {
 			if err := s.persist(); err != nil {
 				return err
+			}
+			for i := ref; i < len(s.cells); i++ {
+				clear(s.cells[i].data) // no dropped cell keeps its bytes
 			}
 			clear(s.cells[ref:])
 			s.cells = s.cells[:ref]
@@ -244,8 +251,8 @@ func (s *Store) Begin() error {
 
 // Commit ends the innermost Begin. At the outermost level it writes the
 // commit record (record count 0), one persistent write, after which every
-// write of the transaction is durable; a transaction without writes costs
-// nothing. A nested Commit keeps its writes under the enclosing transaction.
+// write of the transaction is durable, and erases the journal bytes the
+// transaction used; a transaction without writes costs nothing. A nested Commit keeps its writes under the enclosing transaction.
 func (s *Store) Commit() error {
 	if s.dead {
 		return ErrPowerLost
@@ -262,6 +269,10 @@ func (s *Store) Commit() error {
 			return err
 		}
 		s.jn = 0
+		// The old bytes of the committed writes (e.g. the key list a
+		// SWITCH replaced) are erased with the commit record: see
+		// "Journal residue" in the package doc.
+		clear(s.jr[:s.jused])
 		s.jused = 0
 	}
 	s.depth = 0
@@ -433,6 +444,17 @@ func (s *Store) WriteThrough(r Ref, off int, data []byte) error {
 	}
 	copy(s.cells[r].data[off:], data)
 	return nil
+}
+
+// AppendMemory appends every byte of persistent memory the store holds:
+// each cell's data, then the whole journal buffer including its unused
+// part. It is for residue audits (a SWITCH must leave no old key anywhere,
+// 3GPP TR 33.812 §5.3.2.2), not a serialization: use AppendImage for that.
+func (s *Store) AppendMemory(dst []byte) []byte {
+	for i := 1; i < len(s.cells); i++ {
+		dst = append(dst, s.cells[i].data...)
+	}
+	return append(dst, s.jr...)
 }
 
 func be32(b []byte) uint32 {
