@@ -212,11 +212,11 @@ func TestSwitchRefusedWithoutItsTARAndSecurity(t *testing.T) {
 	if err != nil || res.PoR.Status != scp80.StatusInsufficientSecurity {
 		t.Fatalf("SWITCH without counter: %v %+v", err, res)
 	}
-	// Through the RFM TAR the SWITCH is just an unknown proprietary-class
-	// command for the file system: the RFM application answers 6E00 and
-	// nothing switches.
+	// Through the RFM TAR the SWITCH is just an unknown instruction for
+	// the file system: the RFM application answers 6D00, as the terminal's
+	// file system does for INS E2, and nothing switches.
 	_, res, err = pairServer(t, 0, scp80.TARRFMUSIM, fullSPI).Run(term, switchScript(t, 1, pairIMSI[1]))
-	if err != nil || res.PoR.Status != scp80.StatusOK || res.APDUs[0].SW != apdu.SWCLANotSupported {
+	if err != nil || res.PoR.Status != scp80.StatusOK || res.APDUs[0].SW != apdu.SWINSNotSupported {
 		t.Fatalf("SWITCH through RFM: %v %+v", err, res)
 	}
 	if c.KeyState().Active != 0 || term.IMSI.String() != pairIMSI[0] || len(term.Refreshes) != 0 {

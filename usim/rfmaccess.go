@@ -97,9 +97,10 @@ func (r *rfmExec) condition(tag byte, val []byte, depth int) bool {
 }
 
 // holds reports whether key reference k's condition holds for the RFM
-// application: in its access domain, or a PIN that is disabled.
+// application: in its access domain, verified by the script, or a PIN that
+// is disabled.
 func (r *rfmExec) holds(k fs.KeyRef) bool {
-	if r.access[k] {
+	if r.access[k] || r.verified[k] {
 		return true
 	}
 	s, err := r.fs.PINState(k)

@@ -19,19 +19,27 @@ import (
 // Commands: SELECT by FID (search order of TS 102 221 §8.4.1), parent DF,
 // DF name (the USIM ADF), path from the MF or the current DF (P2 04 answers
 // the FCP, 0C nothing); READ/UPDATE BINARY (offset or SFI); READ/UPDATE
-// RECORD (absolute, next, previous, current; SFI); SEARCH RECORD (simple
-// search forward and backward). Anything else answers
-// 6D00, as TS 102 226 §5 lets an RFM application refuse a command it does
-// not implement. Writes go through fs.Write / fs.WriteRecord into the
-// ENVELOPE command's store transaction.
+// RECORD (absolute, next, previous, current; SFI; on a cyclic EF UPDATE
+// RECORD previous); SEARCH RECORD (simple search forward and backward);
+// INCREASE (CLA 80); VERIFY PIN; DEACTIVATE and ACTIVATE FILE (rfmcmds.go).
+// Anything else answers 6D00, as TS 102 226 §5 lets an RFM application
+// refuse a command it does not implement. Writes go through fs.Write,
+// fs.WriteRecord, fs.PushRecord and fs.SetActivated into the ENVELOPE
+// command's store transaction.
+//
+// A VERIFY PIN of the script adds the key to the RFM application's
+// security status until the script ends (begin); a wrong value counts on
+// the card's retry counter and drops only that script verification, never
+// the access domain nor the terminal's status.
 type rfmExec struct {
-	fs      *fs.FS
-	start   fs.Node // MF or the USIM ADF
-	adf     fs.Node // the USIM ADF (7FFF)
-	access  [256]bool
-	df, ef  fs.Node
-	rec     int
-	changed []fs.Node // EFs changed by the script, each once
+	fs       *fs.FS
+	start    fs.Node // MF or the USIM ADF
+	adf      fs.Node // the USIM ADF (7FFF)
+	access   [256]bool
+	df, ef   fs.Node
+	rec      int
+	verified [256]bool // keys the script verified (VERIFY PIN)
+	changed  []fs.Node // EFs changed by the script, each once
 }
 
 func newRFMExec(f *fs.FS, start, adf fs.Node, access []byte) *rfmExec {
@@ -46,6 +54,7 @@ func newRFMExec(f *fs.FS, start, adf fs.Node, access []byte) *rfmExec {
 // begin starts a new script: the start DF is current, no EF, nothing changed.
 func (r *rfmExec) begin() {
 	r.df, r.ef, r.rec = r.start, fs.NoNode, 0
+	r.verified = [256]bool{}
 	r.changed = r.changed[:0]
 }
 
@@ -73,10 +82,22 @@ func (r *rfmExec) Exec(cmd, dst []byte) []byte {
 func appendSW(dst []byte, sw apdu.StatusWord) []byte { return append(dst, byte(sw>>8), byte(sw)) }
 
 func (r *rfmExec) exec(c *apdu.Command, dst []byte) ([]byte, error) {
-	if c.Class().Kind() != apdu.ClassInterindustry {
+	// The class of TS 102 221 Table 10.5: INCREASE is an '8X' command,
+	// the others '0X'.
+	kind := c.Class().Kind()
+	if kind != apdu.ClassInterindustry && kind != apdu.ClassProprietary {
+		return dst, apdu.SWCLANotSupported
+	}
+	if known, prop := isRFMIns(c.INS), kind == apdu.ClassProprietary; known && prop != (c.INS == insIncrease) {
 		return dst, apdu.SWCLANotSupported
 	}
 	switch c.INS {
+	case insIncrease:
+		return r.increase(c, dst)
+	case insVerify:
+		return dst, r.verify(c)
+	case insDeactivate, insActivate:
+		return dst, r.activation(c, c.INS == insActivate)
 	case 0xA4:
 		return r.selectFile(c, dst)
 	case 0xB0, 0xD6:
@@ -299,8 +320,8 @@ func (r *rfmExec) binary(c *apdu.Command, dst []byte) ([]byte, error) {
 // record is READ RECORD / UPDATE RECORD, TS 102 221 §11.1.5 / §11.1.6,
 // with the record pointer rules of §11.1.5.1: absolute (P1 00: the current
 // record) leaves the pointer alone, next and previous move it and fail at
-// the ends of a linear fixed EF (6A83). UPDATE RECORD of a cyclic EF is
-// refused (6981): the file system offers no push of the oldest record.
+// the ends of a linear fixed EF (6A83). UPDATE RECORD of a cyclic EF takes
+// only PREVIOUS (pushRecord).
 func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 	update := c.INS == 0xDC
 	if !update && len(c.Data) != 0 {
@@ -328,11 +349,11 @@ func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 		return dst, err
 	}
 	i := r.info(n)
-	if update && i.Structure == fs.Cyclic {
-		return dst, apdu.SWCommandIncompatible
-	}
 	if update && len(c.Data) != i.RecordLen {
 		return dst, apdu.SWWrongLength
+	}
+	if update && i.Structure == fs.Cyclic {
+		return dst, r.pushRecord(n, c)
 	}
 	t, ptr, err := pickRecord(i, c.P2&0x07, c.P1, rec)
 	if err != nil {
