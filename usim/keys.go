@@ -25,6 +25,16 @@ func (c *Card) KeyState() cardapp.State {
 
 // Exhausted reports that the last pair of the list is active: no further
 // SWITCH is possible (TR 33.812 §5.3.2.2 step 9).
+//
+// A SWITCH sent OTA to an exhausted card is answered with PoR status 00
+// (PoR OK) and the key-management application's 6A84 in the PoR's
+// additional response data, not with a PoR status of its own: the response
+// status codes of ETSI TS 102 225 §5.1.2 judge the secured packet (its
+// security, counter, TAR and the receiving entity's memory and time), and
+// have no code for a command the application refused; that refusal is the
+// last R-APDU's status word, which TS 102 226 §5.1.2 / §5.2.2 put in the
+// additional response data after the number of commands executed. So
+// keystore/cardapp sets no PoR status (engine.StatusApplication) for it.
 func (c *Card) Exhausted() bool {
 	s := c.KeyState()
 	return s.Active == s.Len-1

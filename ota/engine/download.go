@@ -127,8 +127,7 @@ func (e *Engine) process(dst, pkt []byte, oa sms.Address, d smspp.Download) ([]b
 			}
 		}
 	}
-	e.out = t.App.Run(e.out[:0], cmd.Data)
-	r.Status = scp80.StatusOK
+	r.Status, r.Err = e.run(t, cmd.Data)
 	dst, r = e.answer(dst, r, h, cmd.CNTR, keys, oa, d)
 	// A follow-up proactive command (REFRESH) goes after the PoR, so that
 	// a reset it causes cannot lose the PoR.
@@ -142,13 +141,16 @@ func (e *Engine) process(dst, pkt []byte, oa sms.Address, d smspp.Download) ([]b
 	return dst, r
 }
 
-// answer sends the PoR of a processed command as the SPI asks.
+// answer sends the PoR of a processed command, with the status r.Status
+// its application set, as the SPI asks: always, or on error when the
+// status is not PoR OK (TS 102 225 §5.1.1, SPI second octet b2b1), secured
+// as the SPI asks.
 func (e *Engine) answer(dst []byte, r Report, h scp80.Header, cntr scp80.Counter, keys scp80.Keys, oa sms.Address, d smspp.Download) ([]byte, Report) {
-	if h.SPI.PoR() != scp80.PoRAlways {
+	if h.SPI.PoR() != scp80.PoRAlways && (h.SPI.PoR() != scp80.PoROnError || r.Status == scp80.StatusOK) {
 		return dst, r // no PoR, or PoR on error only
 	}
 	if h.SPI.PoRBySubmit() && e.Proactive != nil {
-		por, err := scp80.AppendResponse(nil, h, cntr, scp80.StatusOK, e.out, keys)
+		por, err := scp80.AppendResponse(nil, h, cntr, r.Status, e.out, keys)
 		if err != nil {
 			r.Err, r.SW = err, apdu.SWTechnicalProblem
 			return dst, r
@@ -156,7 +158,7 @@ func (e *Engine) answer(dst []byte, r Report, h scp80.Header, cntr scp80.Counter
 		return dst, e.submit(r, por, oa, d)
 	}
 	start := len(dst)
-	dst, err := scp80.AppendResponse(dst, h, cntr, scp80.StatusOK, e.out, keys)
+	dst, err := scp80.AppendResponse(dst, h, cntr, r.Status, e.out, keys)
 	if err != nil {
 		r.Err, r.SW = err, apdu.SWTechnicalProblem
 		return dst[:start], r
