@@ -177,3 +177,38 @@ func addCyclicEF(tb testing.TB, c *Card) {
 		tb.Fatal(err)
 	}
 }
+
+// BenchmarkRFMIncrease runs INCREASE on the cyclic EF through the RFM
+// executor, one store transaction per command as in an OTA script.
+func BenchmarkRFMIncrease(b *testing.B) {
+	c, err := New(otaProfile(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	addCyclicEF(b, c)
+	x := rfmOf(b, c, scp80.TARRFMUSIM)
+	sel, inc := hexb(b, "00a4000c026f39"), hexb(b, "803200000101")
+	dst := make([]byte, 0, 64)
+	if got := x.Exec(sel, dst); !bytes.Equal(got, []byte{0x90, 0x00}) {
+		b.Fatalf("select % X", got)
+	}
+	acm, _ := c.FS().Lookup(c.adf, 0x6F39)
+	zero := []byte{0, 0, 0}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if err := c.Store().Begin(); err != nil {
+			b.Fatal(err)
+		}
+		if i&0xFFFFF == 0 { // record 1 back to 0 before its 3 bytes overflow
+			if err := c.FS().PushRecord(acm, zero); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if got := x.Exec(inc, dst); got[len(got)-2] != 0x90 {
+			b.Fatalf("INCREASE % X", got)
+		}
+		if err := c.Store().Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
