@@ -6,8 +6,8 @@ import (
 )
 
 // Instructions of ETSI TS 102 221 Table 10.5 the RFM application runs
-// beyond SELECT, READ/UPDATE BINARY/RECORD and SEARCH RECORD (TS 102 226
-// §7.1 lists them for remote file management).
+// beyond SELECT, READ/UPDATE BINARY/RECORD and SEARCH RECORD: TS 102 226
+// §7.1 (§5.1 in Release 6) lists them among the RFM commands.
 const (
 	insIncrease   = 0x32 // INCREASE, §11.1.8 (CLA '8X')
 	insVerify     = 0x20 // VERIFY PIN, §11.1.9

@@ -8,7 +8,7 @@ import (
 
 // This file holds the file operations an application with a file-system
 // context of its own needs, such as the remote file management
-// application of ETSI TS 102 226 §7 (RFM), which keeps its own current
+// application of ETSI TS 102 226 §7 (§5 in Release 6; RFM), which keeps its own current
 // DF/EF, record pointer and security status and evaluates access rules
 // against its access domain itself. They check only what the file system
 // must: the file's kind and structure, the data's length, the PIN's state.
@@ -56,8 +56,9 @@ func (f *FS) SetActivated(n Node, on bool) error {
 // value, 63Cx (x tries left) for a wrong one, 6983 when the PIN is
 // blocked, 6984 when it is disabled, 6A88 when the card has no PIN k, 6700
 // for a value not 8 bytes long. No channel's security status changes: the
-// caller keeps the status its own context gains (TS 102 226 §7.1 RFM
-// verifies in the RFM application's context, not the terminal's).
+// caller keeps the security status its own context gains (an RFM
+// application of TS 102 226 §7 has a context of its own; the terminal's
+// verification is not the RFM's, nor the reverse).
 func (f *FS) PresentPIN(k KeyRef, value []byte) error {
 	i := f.pinIdx[k]
 	if !k.Valid() || i < 0 {
