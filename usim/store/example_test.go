@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -24,4 +25,22 @@ func Example() {
 	// Output:
 	// true true
 	// 00 00 00 00 00 20
+}
+
+// The undo journal holds the bytes a write replaced only until the
+// transaction ends: after the commit no copy of the old key is left in the
+// store's memory.
+func ExampleStore_AppendMemory() {
+	st := store.New(store.Options{JournalSize: 64})
+	key, _ := st.Alloc("key", 4)
+	st.Write(key, 0, []byte{0xA1, 0xA2, 0xA3, 0xA4})
+
+	st.Begin()
+	st.Write(key, 0, []byte{0xB1, 0xB2, 0xB3, 0xB4})
+	fmt.Println("old key in memory before the commit:", bytes.Contains(st.AppendMemory(nil), []byte{0xA1, 0xA2, 0xA3, 0xA4}))
+	st.Commit()
+	fmt.Println("old key in memory after the commit:", bytes.Contains(st.AppendMemory(nil), []byte{0xA1, 0xA2, 0xA3, 0xA4}))
+	// Output:
+	// old key in memory before the commit: true
+	// old key in memory after the commit: false
 }
