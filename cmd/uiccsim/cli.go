@@ -74,7 +74,7 @@ func exitCode(err error) int {
 // {"error": message, "exit": code} on stdout.
 func (e *env) fail(err error) int {
 	code := exitCode(err)
-	if err == nil {
+	if err == nil || errors.Is(err, errSilent) {
 		return code
 	}
 	if e.json {
@@ -112,6 +112,10 @@ func (e *env) output(v any, human func(w io.Writer)) error {
 }
 
 var errHelp = errors.New("help requested")
+
+// errSilent marks a failure whose report the command already printed (as
+// JSON); fail returns its exit code without printing anything more.
+var errSilent = errors.New("failure already reported")
 
 // flagSet is a standard library flag.FlagSet that accepts flags anywhere
 // between the positional arguments and knows the command it belongs to.
@@ -225,4 +229,14 @@ func parseHex(s string) ([]byte, error) {
 		return nil, fmt.Errorf("not hex: %q", s)
 	}
 	return b, nil
+}
+
+// jsonLine encodes v as one compact JSON line (JSON Lines, for streams of
+// events such as "serve --json").
+func jsonLine(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }

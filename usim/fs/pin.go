@@ -72,15 +72,25 @@ type PIN struct {
 	Value []byte
 	// PUK is the unblock key (8 bytes after FF padding); nil for none.
 	PUK []byte
-	// Retries and PUKRetries are the try limits, 1..15 (defaults 3, 10).
+	// Retries and PUKRetries are the try limits, 1..15 (defaults 3, 10):
+	// the value a retry counter returns to after a correct presentation
+	// (TS 102 221 §9.5.2).
 	Retries, PUKRetries int
+	// Failed and PUKFailed are the consecutive wrong presentations the card
+	// has already counted, 0..Retries (0..PUKRetries): the retry counter
+	// starts at Retries-Failed, so the zero value is a fresh counter and
+	// Failed == Retries creates the PIN blocked (VERIFY answers 6983 until
+	// UNBLOCK PIN, TS 102 221 §11.1.9, §11.1.13); PUKFailed == PUKRetries
+	// blocks the unblock key for good. A card restored from a record of
+	// 63Cx counters sets them to Retries-x.
+	Failed, PUKFailed int
 	// Disabled starts the PIN disabled (its access conditions hold).
 	Disabled bool
 }
 
-// String prints the key reference and limits, never the values.
+// String prints the key reference and counters, never the values.
 func (p PIN) String() string {
-	return fmt.Sprintf("%s (value redacted, %d retries, PUK set: %t)", p.Ref, p.Retries, p.PUK != nil)
+	return fmt.Sprintf("%s (value redacted, %d retries, %d failed, PUK set: %t)", p.Ref, p.Retries, p.Failed, p.PUK != nil)
 }
 
 const (
@@ -134,7 +144,9 @@ func validValue(k KeyRef, v []byte) bool {
 	return n >= 4
 }
 
-// AddPIN creates a PIN or ADM key with its retry counters in the store.
+// AddPIN creates a PIN or ADM key with its retry counters in the store:
+// Retries-Failed tries left for the PIN, PUKRetries-PUKFailed for its
+// unblock key (TS 102 221 §9.5.2).
 func (f *FS) AddPIN(p PIN) error {
 	bad := func(what string) error { return fmt.Errorf("%w: %s: %s", ErrBadSpec, p.Ref, what) }
 	if !p.Ref.Valid() {
@@ -156,6 +168,20 @@ func (f *FS) AddPIN(p PIN) error {
 	if p.Retries < 1 || p.Retries > 15 || p.PUKRetries < 1 || p.PUKRetries > 15 {
 		return bad("retries outside 1..15")
 	}
+	if p.Failed < 0 || p.Failed > p.Retries {
+		return bad(fmt.Sprintf("failed presentations %d outside 0..%d (the retry limit)", p.Failed, p.Retries))
+	}
+	if p.PUKFailed < 0 || p.PUKFailed > p.PUKRetries {
+		return bad(fmt.Sprintf("failed unblock key presentations %d outside 0..%d (the unblock retry limit)", p.PUKFailed, p.PUKRetries))
+	}
+	if p.Disabled && p.Failed == p.Retries {
+		// A disabled PIN refuses VERIFY without counting (§11.1.9) and a
+		// blocked one cannot be disabled (§11.1.12): never both.
+		return bad("a disabled PIN cannot start blocked")
+	}
+	if p.PUK == nil && p.PUKFailed != 0 {
+		return bad("failed unblock key presentations without an unblock key")
+	}
 	if p.Disabled && !p.Ref.disablable() {
 		return bad("only application PINs and the universal PIN can be disabled")
 	}
@@ -164,7 +190,7 @@ func (f *FS) AddPIN(p PIN) error {
 	if !p.Disabled {
 		cell[pinFlags] |= flagEnabled
 	}
-	cell[pinTries], cell[pinMax] = byte(p.Retries), byte(p.Retries)
+	cell[pinTries], cell[pinMax] = byte(p.Retries-p.Failed), byte(p.Retries)
 	copy(cell[pinValue:], v[:])
 	if p.PUK != nil {
 		u, ok := pad8(p.PUK)
@@ -172,7 +198,7 @@ func (f *FS) AddPIN(p PIN) error {
 			return bad("PUK must be 1..8 bytes")
 		}
 		cell[pinFlags] |= flagHasPUK
-		cell[pinPUKTries], cell[pinPUKMax] = byte(p.PUKRetries), byte(p.PUKRetries)
+		cell[pinPUKTries], cell[pinPUKMax] = byte(p.PUKRetries-p.PUKFailed), byte(p.PUKRetries)
 		copy(cell[pinPUK:], u[:])
 	}
 	var ref store.Ref
