@@ -1,0 +1,285 @@
+package procedure
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/keystore/escrow"
+	"github.com/uiccsim/uiccsim/keystore/operator"
+	"github.com/uiccsim/uiccsim/usim/client"
+)
+
+// TR 33.812 §5.3.2.2 end to end: A → B → C over a list of three pairs, then
+// the list is exhausted and the fourth move is refused with 6A84.
+func TestAlternative3bEndToEndUntilExhausted(t *testing.T) {
+	w := newWorld(t, 6, 3, 4)
+	A, B, C, D := w.ops[0], w.ops[1], w.ops[2], w.ops[3]
+	for step, pair := range []struct{ from, to *operator.Operator }{{A, B}, {B, C}} {
+		c, err := NewCampaign(Alt3b, pair.from, pair.to, w.e, w.iccids, Options{Verify: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rounds := moveAll(t, c, w.dial)
+		r := rounds[0]
+		if len(r.Moved) != 6 || r.Releases != 6 || r.Verified != 6 || len(rounds) != 1 {
+			t.Fatalf("step %d: moved %d, releases %d, verified %d in %d rounds", step, len(r.Moved), r.Releases, r.Verified, len(rounds))
+		}
+		for _, id := range w.iccids {
+			if pair.from.Has(id) {
+				t.Fatalf("step %d: %s still has %s", step, pair.from.ID(), id)
+			}
+			if idx, _ := pair.to.ActiveIndex(id); idx != step+1 {
+				t.Fatalf("step %d: %s holds pair %d", step, pair.to.ID(), idx)
+			}
+			if got := w.devs[id].Card.KeyState().Active; got != step+1 {
+				t.Fatalf("step %d: card on pair %d", step, got)
+			}
+			if w.devs[id].IMSI.String() != c.IMSI(id) {
+				t.Fatalf("step %d: terminal reads IMSI %s after REFRESH, want %s", step, w.devs[id].IMSI, c.IMSI(id))
+			}
+			card, err := w.e.Card(id)
+			if err != nil || card.Owner() != pair.to.ID() || card.Active != step+1 {
+				t.Fatalf("step %d: escrow records %+v (%v)", step, card, err)
+			}
+		}
+	}
+	// The last pair is active: C → D is refused by every card, with 6A84
+	// in the PoR, and the devices stay with C.
+	c, err := NewCampaign(Alt3b, C, D, w.e, w.iccids, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Run(w.dial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Moved) != 0 || r.Count(CauseExhausted) != 6 || !c.Done() {
+		t.Fatalf("exhausted list: moved %d, exhausted %d, failures %v", len(r.Moved), r.Count(CauseExhausted), r.Failures)
+	}
+	for _, f := range r.Failures {
+		if f.SW != 0x6A84 || !errors.Is(f.Err, ErrExhausted) {
+			t.Fatalf("%s: SW %04X, %v; want 6A84 wrapping ErrExhausted", f.ICCID, uint16(f.SW), f.Err)
+		}
+	}
+	for _, id := range w.iccids {
+		if !C.Has(id) || D.Has(id) {
+			t.Fatalf("%s left C after an exhausted switch", id)
+		}
+		cl := client.New(w.devs[id])
+		if got, err := C.Attach(cl); err != nil || got != id {
+			t.Fatalf("%s no longer attaches to C: %v", id, err)
+		}
+		if _, err := w.e.Release(id, 3, D.ID()); !errors.Is(err, escrow.ErrIndexOutOfRange) && !errors.Is(err, escrow.ErrNotOwner) {
+			t.Fatalf("D obtained a pair beyond the list: %v", err)
+		}
+	}
+}
+
+// Devices offline during the campaign are not stranded: A hands a device to
+// B only after its PoR confirmed; the others stay with A, still served, and
+// move when retried.
+func TestOfflineDevicesStayWithOldOperatorAndMoveOnRetry(t *testing.T) {
+	for _, alt := range []Alternative{Alt3a, Alt3b} {
+		t.Run(alt.String(), func(t *testing.T) {
+			w := newWorld(t, 8, 3, 2)
+			A, B := w.ops[0], w.ops[1]
+			off := w.iccids[:3]
+			for _, id := range off {
+				w.offline[id] = true
+			}
+			c, err := NewCampaign(alt, A, B, w.e, w.iccids, Options{Verify: true, RotateKeys: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := c.Run(w.dial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Moved) != 5 || r.Count(CauseOffline) != 3 || len(c.Pending()) != 3 {
+				t.Fatalf("first round: moved %d, offline %d, pending %d: %v", len(r.Moved), r.Count(CauseOffline), len(c.Pending()), r.Failures)
+			}
+			for _, id := range off {
+				if !A.Has(id) || B.Has(id) {
+					t.Fatalf("offline %s handed over before its PoR", id)
+				}
+				if alt == Alt3b {
+					if card, _ := w.e.Card(id); card.Owner() != A.ID() || card.Active != 0 {
+						t.Fatalf("offline %s reported to the escrow: %+v", id, card)
+					}
+					if _, err := w.e.Release(id, 1, B.ID()); !errors.Is(err, escrow.ErrNotOwner) {
+						t.Fatalf("B obtained the pair of an unconfirmed card: %v", err)
+					}
+				}
+				// Still served by A: not stranded.
+				w.offline[id] = false
+				if got, err := A.Attach(client.New(w.devs[id])); err != nil || got != id {
+					t.Fatalf("offline %s no longer served by A: %v", id, err)
+				}
+			}
+			r, err = c.Run(w.dial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Moved) != 3 || len(r.Failures) != 0 || !c.Done() || r.Verified != 3 {
+				t.Fatalf("retry: moved %d, verified %d, failures %v", len(r.Moved), r.Verified, r.Failures)
+			}
+			if len(c.Moved()) != 8 || A.Len() != 0 || B.Len() != 8 {
+				t.Fatalf("after retry: moved %d, A %d, B %d", len(c.Moved()), A.Len(), B.Len())
+			}
+		})
+	}
+}
+
+// After a 3b switch A's old OTA keys and old K are useless against the
+// card: AUTHENTICATE answers 9862, OTA answers PoR status 01.
+func TestAfter3bOldKeysAreUseless(t *testing.T) {
+	w := newWorld(t, 2, 2, 2)
+	A, B := w.ops[0], w.ops[1]
+	id := w.iccids[0]
+	old, err := A.Subscriber(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := NewCampaign(Alt3b, A, B, w.e, w.iccids[:1], Options{})
+	moveAll(t, c, w.dial)
+	cl := client.New(w.devs[id])
+	if _, err := cl.SelectUSIM(); err != nil {
+		t.Fatal(err)
+	}
+	err = operator.AuthenticateWith(cl, &old)
+	if !errors.Is(err, apdu.SWAuthIncorrectMAC) {
+		t.Fatalf("AUTHENTICATE with A's old K: %v, want 9862", err)
+	}
+	// A's old OTA keys, even with a fresh counter: the card answers an
+	// unsecured PoR with status 01 (RC/CC/DS failed) or 05 (ciphering
+	// error; which one depends on the padding counter the wrong KIc
+	// deciphers to) and runs nothing.
+	sc, err := operator.ServerCard(&old.Pair.OTA[0], [3]byte{0xBF, 0xFF, 0x33})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Counter = 1 << 30
+	before := w.devs[id].Card.KeyState()
+	_, res, err := sc.Run(w.devs[id], [][]byte{{0x80, 0xCA, 0, 0, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !OldKeysRefused(res.PoR) {
+		t.Fatalf("OTA with A's old keys: PoR status %02X secured %v, want 01 or 05 unsecured", byte(res.PoR.Status), res.PoR.Secured)
+	}
+	if w.devs[id].Card.KeyState() != before {
+		t.Fatal("a refused OTA command changed the card")
+	}
+	// B's keys work.
+	if got, err := B.Attach(cl); err != nil || got != id {
+		t.Fatalf("B: %v", err)
+	}
+	// And A cannot obtain the pair B now uses.
+	if _, err := w.e.Release(id, 1, A.ID()); !errors.Is(err, escrow.ErrNotOwner) {
+		t.Fatalf("A obtained B's pair: %v", err)
+	}
+}
+
+// An operator cannot obtain a pair it is not the recorded owner of: not
+// before the switch is reported, not another operator's pair, not a pair
+// the card moved past.
+func TestOnlyTheRecordedOwnerObtainsAPair(t *testing.T) {
+	w := newWorld(t, 1, 3, 3)
+	A, B, C := w.ops[0], w.ops[1], w.ops[2]
+	id := w.iccids[0]
+	for _, who := range []*operator.Operator{B, C} {
+		if _, err := w.e.Release(id, 1, who.ID()); !errors.Is(err, escrow.ErrNotOwner) {
+			t.Fatalf("%s before any report: %v", who.ID(), err)
+		}
+	}
+	// C cannot report a switch of a card it does not own.
+	if err := w.e.ReportSwitch(id, C.ID(), C.ID(), 1); !errors.Is(err, escrow.ErrNotOwner) {
+		t.Fatalf("C reporting A's card: %v", err)
+	}
+	c, _ := NewCampaign(Alt3b, A, B, w.e, w.iccids, Options{})
+	moveAll(t, c, w.dial)
+	if _, err := w.e.Release(id, 1, C.ID()); !errors.Is(err, escrow.ErrNotOwner) {
+		t.Fatalf("C obtaining B's pair: %v", err)
+	}
+	if _, err := w.e.Release(id, 2, B.ID()); !errors.Is(err, escrow.ErrNotOwner) {
+		t.Fatalf("B obtaining the next pair before a switch: %v", err)
+	}
+	if _, err := w.e.Release(id, 0, A.ID()); !errors.Is(err, escrow.ErrRetired) {
+		t.Fatalf("A obtaining the pair the card moved past: %v", err)
+	}
+	rel, refusals, err := w.e.ReleaseBatch(C.ID(), []escrow.Request{{ICCID: id, Index: 1}})
+	if err != nil || !errors.Is(refusals[0], escrow.ErrNotOwner) || rel.Count != 0 {
+		t.Fatalf("C batch: %v %v count %d", err, refusals, rel.Count)
+	}
+}
+
+// TR 33.812 §5.3.1.2 end to end: A rewrites EF_IMSI over RFM, the card
+// resets by REFRESH, A hands K and the OTA keys to B sealed, B rotates the
+// keys over OTA, and the device authenticates to B only; then B → C.
+func TestAlternative3aEndToEndWithRotation(t *testing.T) {
+	w := newWorld(t, 4, 1, 3)
+	A, B, C := w.ops[0], w.ops[1], w.ops[2]
+	for step, pair := range []struct{ from, to *operator.Operator }{{A, B}, {B, C}} {
+		before := map[escrow.ICCID]operator.Subscriber{}
+		for _, id := range w.iccids {
+			before[id], _ = pair.from.Subscriber(id)
+		}
+		act := map[escrow.ICCID]int{}
+		for _, id := range w.iccids {
+			act[id] = w.devs[id].Activations
+		}
+		c, err := NewCampaign(Alt3a, pair.from, pair.to, nil, w.iccids, Options{RotateKeys: true, Verify: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rounds := moveAll(t, c, w.dial)
+		r := rounds[0]
+		if len(r.Moved) != 4 || r.Rotated != 4 || r.Verified != 4 {
+			t.Fatalf("step %d: moved %d rotated %d verified %d", step, len(r.Moved), r.Rotated, r.Verified)
+		}
+		for _, id := range w.iccids {
+			d := w.devs[id]
+			if d.IMSI.String() != c.IMSI(id) {
+				t.Fatalf("step %d: device presents %s, want %s", step, d.IMSI, c.IMSI(id))
+			}
+			if d.Activations <= act[id] {
+				t.Fatalf("step %d: the card was not reset by REFRESH", step)
+			}
+			now, _ := pair.to.Subscriber(id)
+			if now.Pair.K.Equal(before[id].Pair.K) || now.Pair.OTA[0].KIc.Equal(before[id].Pair.OTA[0].KIc) {
+				t.Fatalf("step %d: keys not rotated", step)
+			}
+		}
+	}
+}
+
+// Without the optional rotation, 3a leaves the old operator's K valid on the
+// card: the weakness the rotation of step 6 closes. The test shows both.
+func TestAlternative3aWithoutRotationLeavesOldKValid(t *testing.T) {
+	w := newWorld(t, 1, 1, 2)
+	A, B := w.ops[0], w.ops[1]
+	id := w.iccids[0]
+	old, _ := A.Subscriber(id)
+	c, _ := NewCampaign(Alt3a, A, B, nil, w.iccids, Options{Verify: true})
+	moveAll(t, c, w.dial)
+	cl := client.New(w.devs[id])
+	if _, err := cl.SelectUSIM(); err != nil {
+		t.Fatal(err)
+	}
+	s := old.Clone()
+	s.SEQ += 1000
+	if err := operator.AuthenticateWith(cl, &s); err != nil {
+		t.Fatalf("old K without rotation: %v (3a transfers K, so A's copy still works)", err)
+	}
+	if f := Rotate(B, w.devs[id], id); f != nil {
+		t.Fatal(f.Err)
+	}
+	s.SEQ += 1000
+	if err := operator.AuthenticateWith(cl, &s); !errors.Is(err, apdu.SWAuthIncorrectMAC) {
+		t.Fatalf("old K after rotation: %v, want 9862", err)
+	}
+	if got, err := B.Attach(cl); err != nil || got != id {
+		t.Fatalf("B after rotation: %v", err)
+	}
+}
