@@ -1,7 +1,10 @@
 package procedure
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/uiccsim/uiccsim/apdu"
@@ -281,5 +284,49 @@ func TestAlternative3aWithoutRotationLeavesOldKValid(t *testing.T) {
 	}
 	if got, err := B.Attach(cl); err != nil || got != id {
 		t.Fatalf("B after rotation: %v", err)
+	}
+}
+
+// After a 3b move, none of the stores read raw holds a key in clear: the
+// escrow file, the old operator's file and the new operator's file, checked
+// for K, OPc and the OTA keys of every pair of every card.
+func TestStoresHoldNoKeyInClearAfterAMove(t *testing.T) {
+	w := newWorld(t, 5, 3, 2)
+	A, B := w.ops[0], w.ops[1]
+	c, _ := NewCampaign(Alt3b, A, B, w.e, w.iccids, Options{})
+	moveAll(t, c, w.dial)
+	files := []string{filepath.Join(w.dir, "escrow.db"), A.Store().Path(), B.Store().Path()}
+	var raws [][]byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, b)
+	}
+	checked := 0
+	for _, id := range w.iccids {
+		l := w.lists[id]
+		for i := range l.Len() {
+			p, err := l.Pair(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			secrets := [][]byte{p.K[:], p.OPc[:]}
+			for j := range p.OTA {
+				secrets = append(secrets, p.OTA[j].KIc.Bytes(), p.OTA[j].KID.Bytes())
+			}
+			for _, s := range secrets {
+				for fi, raw := range raws {
+					if bytes.Contains(raw, s) {
+						t.Fatalf("%s pair %d: a key appears in clear in %s", id, i, filepath.Base(files[fi]))
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked != 5*3*4 {
+		t.Fatalf("checked %d keys", checked)
 	}
 }
