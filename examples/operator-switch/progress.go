@@ -47,11 +47,11 @@ func (p *progress) add() {
 		p.last = now
 		const width = 40
 		fill := width * p.n / max(p.total, 1)
-		fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d device moves", strings.Repeat("#", fill), strings.Repeat(".", width-fill),
+		fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d devices × moves", strings.Repeat("#", fill), strings.Repeat(".", width-fill),
 			100*p.n/max(p.total, 1), p.n, p.total)
 	case !p.tty && now.Sub(p.last) >= time.Second:
 		p.last = now
-		fmt.Fprintf(p.w, "progress: %d/%d device moves (%.0f%%) after %v\n", p.n, p.total,
+		fmt.Fprintf(p.w, "progress: %d/%d devices × moves (%.0f%%) after %v\n", p.n, p.total,
 			100*float64(p.n)/float64(max(p.total, 1)), now.Sub(p.began).Round(time.Millisecond))
 	}
 }

@@ -51,7 +51,8 @@ type Options struct {
 	// Workers is how many devices are handled at once; 0 means GOMAXPROCS.
 	Workers int
 	// Progress, if set, is called (from the workers, concurrently) once
-	// per device after its OTA step.
+	// per device whose OTA step reached the card (confirmed or refused);
+	// an offline device is counted when a later round reaches it.
 	Progress func()
 }
 

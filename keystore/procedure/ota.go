@@ -79,7 +79,7 @@ func (c *Campaign) otaPhase(dial Dialer, r *Round) {
 	c.forEach(len(c.pending), func(i int) {
 		idx, f := c.otaOne(dial, c.pending[i])
 		out[i] = result{idx, f}
-		if c.opts.Progress != nil {
+		if c.opts.Progress != nil && (f == nil || f.Cause != CauseOffline) {
 			c.opts.Progress()
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/uiccsim/uiccsim/apdu"
@@ -91,7 +92,9 @@ func TestOfflineDevicesStayWithOldOperatorAndMoveOnRetry(t *testing.T) {
 			for _, id := range off {
 				w.offline[id] = true
 			}
-			c, err := NewCampaign(alt, A, B, w.e, w.iccids, Options{Verify: true, RotateKeys: true})
+			var progress atomic.Int32
+			c, err := NewCampaign(alt, A, B, w.e, w.iccids, Options{Verify: true, RotateKeys: true, Workers: 3,
+				Progress: func() { progress.Add(1) }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,6 +132,9 @@ func TestOfflineDevicesStayWithOldOperatorAndMoveOnRetry(t *testing.T) {
 			}
 			if len(c.Moved()) != 8 || A.Len() != 0 || B.Len() != 8 {
 				t.Fatalf("after retry: moved %d, A %d, B %d", len(c.Moved()), A.Len(), B.Len())
+			}
+			if progress.Load() != 8 {
+				t.Fatalf("progress counted %d devices, want 8 (offline ones once, when reached)", progress.Load())
 			}
 		})
 	}
