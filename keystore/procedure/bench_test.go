@@ -76,6 +76,7 @@ func benchSwitch3b(b *testing.B, fsync bool, perRun int) {
 	dial := func(id escrow.ICCID) (apdu.Transport, error) { return devs[id], nil }
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for start := 0; start < len(ids); start += perRun {
 		batch := ids[start:min(start+perRun, len(ids))]
 		c, err := NewCampaign(Alt3b, A, B, e, batch, Options{Workers: 1})
@@ -95,6 +96,9 @@ func benchSwitch3b(b *testing.B, fsync bool, perRun int) {
 	b.StopTimer()
 	if s := b.Elapsed().Seconds(); s > 0 {
 		b.ReportMetric(float64(b.N)/s, "devices/s")
+	}
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 

@@ -50,11 +50,20 @@ type Options struct {
 	Verify bool
 	// Workers is how many devices are handled at once; 0 means GOMAXPROCS.
 	Workers int
+	// Batch is how many confirmed devices one back-office step takes: one
+	// escrow transaction for their reports, one batch release, one
+	// handover, one Sync per operator. 0 means DefaultBatch.
+	Batch int
 	// Progress, if set, is called (from the workers, concurrently) once
 	// per device whose OTA step reached the card (confirmed or refused);
 	// an offline device is counted when a later round reaches it.
 	Progress func()
 }
+
+// DefaultBatch is the default Options.Batch: large enough that a commit
+// (and its fsync) is paid by a thousand devices, small enough that a bbolt
+// transaction stays a few hundred kilobytes.
+const DefaultBatch = 1024
 
 // Cause classifies a device's failure in a round.
 type Cause uint8
@@ -167,6 +176,9 @@ func NewCampaign(alt Alternative, from, to *operator.Operator, e *escrow.Escrow,
 	if c.opts.Workers <= 0 {
 		c.opts.Workers = runtime.GOMAXPROCS(0)
 	}
+	if c.opts.Batch <= 0 {
+		c.opts.Batch = DefaultBatch
+	}
 	return c, nil
 }
 
@@ -224,18 +236,13 @@ func (c *Campaign) Run(dial Dialer) (Round, error) {
 			delete(old, id)
 		}
 	}()
-	switch c.alt {
-	case Alt3a:
-		moved, err = c.handover3a(&r)
-	case Alt3b:
-		moved, err = c.report3b(&r)
-	}
+	moved, err = c.backOffice(&r)
 	r.BackOffice = time.Since(t1)
+	c.moved = append(c.moved, moved...)
+	r.Moved = moved
 	if err != nil {
 		return r, err
 	}
-	c.moved = append(c.moved, moved...)
-	r.Moved = moved
 	if c.alt == Alt3a && c.opts.RotateKeys {
 		t := time.Now()
 		c.rotate(dial, &r)
@@ -281,4 +288,34 @@ func (c *Campaign) forEach(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// backOffice runs the back-office step of the alternative over the confirmed
+// devices, Options.Batch at a time. On an error the devices not yet handled
+// stay queued for the next Run.
+func (c *Campaign) backOffice(r *Round) ([]escrow.ICCID, error) {
+	all := c.confirmed
+	c.confirmed = nil
+	var moved []escrow.ICCID
+	for first := true; first || len(all) > 0 || len(c.release) > 0; first = false {
+		n := min(c.opts.Batch, len(all))
+		c.confirmed = append(c.confirmed[:0], all[:n]...)
+		all = all[n:]
+		var m []escrow.ICCID
+		var err error
+		if c.alt == Alt3a {
+			m, err = c.handover3a(r)
+		} else {
+			m, err = c.report3b(r)
+		}
+		moved = append(moved, m...)
+		if err != nil {
+			c.confirmed = append(c.confirmed, all...)
+			return moved, err
+		}
+		if len(all) == 0 {
+			break
+		}
+	}
+	return moved, nil
 }

@@ -336,3 +336,31 @@ func TestStoresHoldNoKeyInClearAfterAMove(t *testing.T) {
 		t.Fatalf("checked %d keys", checked)
 	}
 }
+
+// A campaign larger than its batch runs the back office batch by batch in
+// one Run: every device moves, each batch one escrow report and release.
+func TestBackOfficeInBatches(t *testing.T) {
+	for _, alt := range []Alternative{Alt3a, Alt3b} {
+		t.Run(alt.String(), func(t *testing.T) {
+			w := newWorld(t, 7, 2, 2)
+			A, B := w.ops[0], w.ops[1]
+			c, err := NewCampaign(alt, A, B, w.e, w.iccids, Options{Batch: 3, Verify: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := c.Run(w.dial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Moved) != 7 || r.Verified != 7 || len(r.Failures) != 0 || !c.Done() {
+				t.Fatalf("moved %d verified %d failures %v", len(r.Moved), r.Verified, r.Failures)
+			}
+			if alt == Alt3b && r.Releases != 7 {
+				t.Fatalf("%d releases", r.Releases)
+			}
+			if A.Len() != 0 || B.Len() != 7 {
+				t.Fatalf("A %d, B %d", A.Len(), B.Len())
+			}
+		})
+	}
+}
