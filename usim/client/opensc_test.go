@@ -1,6 +1,8 @@
-package client
+package client_test
 
 import (
+	"github.com/uiccsim/uiccsim/usim/client"
+
 	"bytes"
 	"encoding/hex"
 	"fmt"
@@ -99,11 +101,11 @@ func TestOpenSCReadsICCID(t *testing.T) {
 	// OpenSC fetched the 61xx data itself: the FCPs are the card's exact
 	// templates (startup_test.go).
 	for i, fcp := range []string{fcpMF, fcpICCID} {
-		if want := h(t, fcp+"9000"); !bytes.Equal(got[i], want) {
+		if want := client.HexT(t, fcp+"9000"); !bytes.Equal(got[i], want) {
 			t.Fatalf("SELECT %d: %X, want %X\n%s", i, got[i], want, out)
 		}
 	}
-	want := append(h(t, bcdSwapped(p.ICCID)), 0x90, 0x00)
+	want := append(client.HexT(t, bcdSwapped(p.ICCID)), 0x90, 0x00)
 	if !bytes.Equal(got[2], want) {
 		t.Fatalf("READ BINARY: %X, want %X\n%s", got[2], want, out)
 	}
@@ -132,8 +134,8 @@ Received (SW1=0x90, SW2=0x00):
 31 32 31 32 31 32 31 32 31 32 31 32 31 32 31 32 1212121212121212
 `
 	got, err := openscResponses(out)
-	want := [][]byte{h(t, "6229820278218302 3F00A50C80017183 0400 03A7388701018A01059000"), h(t, "6A82"),
-		h(t, "31329000"), h(t, "31323132313231323132313231323132 9000")}
+	want := [][]byte{client.HexT(t, "6229820278218302 3F00A50C80017183 0400 03A7388701018A01059000"), client.HexT(t, "6A82"),
+		client.HexT(t, "31329000"), client.HexT(t, "31323132313231323132313231323132 9000")}
 	if err != nil || len(got) != len(want) {
 		t.Fatalf("got %X, %v; want %X", got, err, want)
 	}

@@ -1,6 +1,8 @@
-package client
+package client_test
 
 import (
+	"github.com/uiccsim/uiccsim/usim/client"
+
 	"bytes"
 	"errors"
 	"testing"
@@ -66,7 +68,7 @@ func TestClientThroughPCSCD(t *testing.T) {
 			if _, err := pc.Reset(false); err != nil { // a fresh session: no PIN verified
 				t.Fatal(err)
 			}
-			cl := New(tr.tp)
+			cl := client.New(tr.tp)
 			iccid, err := cl.ReadICCID()
 			if err != nil || iccid.String() != p.ICCID {
 				t.Fatalf("ReadICCID: %v %v, want %s", iccid, err, p.ICCID)
@@ -99,7 +101,7 @@ func TestClientThroughPCSCD(t *testing.T) {
 				t.Fatal(err)
 			}
 			r, err := cl.Authenticate(rand, vec.AUTN)
-			if err != nil || r.Outcome != AuthSuccess {
+			if err != nil || r.Outcome != client.AuthSuccess {
 				t.Fatalf("AUTHENTICATE (SQN %v): %v %v", sqn, r, err)
 			}
 			wantSRES, wantKc := vec.Triplet()
@@ -116,7 +118,7 @@ func TestClientThroughPCSCD(t *testing.T) {
 			// failure; the AuC recovers SQN_MS (the SQN just accepted,
 			// the highest in the array) from AUTS.
 			r, err = cl.Authenticate(rand, vec.AUTN)
-			if err != nil || r.Outcome != AuthSyncFailure {
+			if err != nil || r.Outcome != client.AuthSyncFailure {
 				t.Fatalf("replayed AUTN: %v %v", r, err)
 			}
 			sqnMS, err := milenage.VerifyAUTS(alg, rand, milenage.AUTS(r.AUTS))
@@ -130,11 +132,11 @@ func TestClientThroughPCSCD(t *testing.T) {
 			vec2 := milenage.NewVector(alg, rand, next, 0x8000)
 			bad := vec2.AUTN
 			bad[15] ^= 0x01
-			var ce *CommandError
+			var ce *client.CommandError
 			if _, err := cl.Authenticate(rand, bad); !errors.As(err, &ce) || ce.SW != apdu.SWAuthIncorrectMAC {
 				t.Fatalf("AUTN with a bad MAC: %v, want 9862", err)
 			}
-			if r, err := cl.Authenticate(rand, vec2.AUTN); err != nil || r.Outcome != AuthSuccess {
+			if r, err := cl.Authenticate(rand, vec2.AUTN); err != nil || r.Outcome != client.AuthSuccess {
 				t.Fatalf("next SQN after the MAC failure: %v %v", r, err)
 			}
 

@@ -1,6 +1,8 @@
-package client
+package client_test
 
 import (
+	"github.com/uiccsim/uiccsim/usim/client"
+
 	"bytes"
 	"encoding/hex"
 	"fmt"
@@ -60,10 +62,10 @@ func TestStartupFCPsAgreeWithTheProfile(t *testing.T) {
 		fcp, path string
 		fid       uint16
 	}{
-		{fcpDIR, "EF.DIR", FIDDIR},
-		{fcpICCID, "EF.ICCID", FIDICCID},
+		{fcpDIR, "EF.DIR", client.FIDDIR},
+		{fcpICCID, "EF.ICCID", client.FIDICCID},
 	} {
-		f, err := ParseFCP(h(t, tc.fcp))
+		f, err := client.ParseFCP(client.HexT(t, tc.fcp))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.path, err)
 		}
@@ -79,11 +81,11 @@ func TestStartupFCPsAgreeWithTheProfile(t *testing.T) {
 		}
 	}
 	for _, fcp := range []string{fcpMF, fcpADFUSIM} {
-		b := h(t, fcp)
+		b := client.HexT(t, fcp)
 		if int(b[1]) != len(b)-2 {
 			t.Errorf("FCP %s: length byte %02X for %d bytes", fcp, b[1], len(b)-2)
 		}
-		if _, err := ParseFCP(b); err != nil {
+		if _, err := client.ParseFCP(b); err != nil {
 			t.Errorf("FCP %s: %v", fcp, err)
 		}
 	}
@@ -119,14 +121,14 @@ func (l *pySimLink) reset() {
 // against one of want (hex; several when real UICCs differ).
 func (l *pySimLink) expect(cmd string, want ...string) []byte {
 	l.t.Helper()
-	c := h(l.t, cmd)
+	c := client.HexT(l.t, cmd)
 	r, err := l.pc.Transmit(nil, c)
 	l.log = append(l.log, fmt.Sprintf("%X -> %X", c, r))
 	if err != nil {
 		l.fail("%s: %v", cmd, err)
 	}
 	for _, w := range want {
-		if bytes.Equal(r, h(l.t, w)) {
+		if bytes.Equal(r, client.HexT(l.t, w)) {
 			return r[:len(r)-2]
 		}
 	}
@@ -139,7 +141,7 @@ func (l *pySimLink) expect(cmd string, want ...string) []byte {
 // RESPONSE 00C00000xx must return want ‖ 9000.
 func (l *pySimLink) withData(cmd, want string) []byte {
 	l.t.Helper()
-	n := len(h(l.t, want))
+	n := len(client.HexT(l.t, want))
 	l.expect(cmd, fmt.Sprintf("61%02X", n))
 	return l.expect(fmt.Sprintf("00C00000%02X", n), want+"9000")
 }
@@ -182,7 +184,7 @@ func TestPySimShellStartupThroughPCSCD(t *testing.T) {
 	// not fall back to the CLA A0 GSM SIM probe.
 	l.reset()
 	l.withData("00A40004023F00", fcpMF)
-	dir, err := ParseFCP(l.withData("00A40004022F00", fcpDIR))
+	dir, err := client.ParseFCP(l.withData("00A40004022F00", fcpDIR))
 	if err != nil || dir.LifeCycle != ef.LCSIActivated {
 		t.Fatalf("EF.DIR FCP: %v, LCSI %v", err, dir.LifeCycle)
 	}
@@ -205,7 +207,7 @@ func TestPySimShellStartupThroughPCSCD(t *testing.T) {
 	for _, df := range []string{"7F20", "7FE0", "7F25"} {
 		l.expect("00A4000402"+df, "6A82")
 	}
-	dir, err = ParseFCP(l.withData("00A40004022F00", fcpDIR))
+	dir, err = client.ParseFCP(l.withData("00A40004022F00", fcpDIR))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +244,7 @@ func TestPySimShellStartupThroughPCSCD(t *testing.T) {
 	// FCP tag 80; reading at offset = file size answers 6B00.
 	l.reset()
 	l.withData("00A40004023F00", fcpMF)
-	iccid, err := ParseFCP(l.withData("00A40004022FE2", fcpICCID))
+	iccid, err := client.ParseFCP(l.withData("00A40004022FE2", fcpICCID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +254,7 @@ func TestPySimShellStartupThroughPCSCD(t *testing.T) {
 	// Habits: STATUS 80F2000000 (Le=00 means 256: the whole FCP of the
 	// current DF), as a case-1 APDU (61xx, then GET RESPONSE), and with a
 	// short Le (6Cxx, resent with Le=xx).
-	mfLen := fmt.Sprintf("%02X", len(h(t, fcpMF)))
+	mfLen := fmt.Sprintf("%02X", len(client.HexT(t, fcpMF)))
 	l.expect("80F2000000", fcpMF+"9000")
 	l.withData("80F20000", fcpMF)
 	l.expect("80F2000001", "6C"+mfLen)
@@ -277,13 +279,13 @@ func TestPySimShellStartupThroughPCSCD(t *testing.T) {
 	l.withData("00A4040410"+usimAIDHex, fcpADFUSIM)
 	alg := networkSide(p)
 	var rand milenage.RAND
-	copy(rand[:], h(t, "23553CBE9637A89D218AE64DAE47BF35"))
+	copy(rand[:], client.HexT(t, "23553CBE9637A89D218AE64DAE47BF35"))
 	sqn, _ := milenage.SQNScheme{INDBits: uint8(p.Auth.SQN.INDBits)}.Join(1, 0)
 	vec := milenage.NewVector(alg, rand, sqn, 0x8000)
 	sres, kc := vec.Triplet()
 	// RES, CK, IK and Kc depend on RAND only: with TS 35.208 set 1's RAND
 	// the answer is the published worked example whatever the SQN.
-	ex, _ := loadAuth(t)
+	ex, _ := client.LoadAuthT(t)
 	res3G := fmt.Sprintf("DB%02X%X10%X10%X08%X", vec.XRES.Len(), vec.XRES.Bytes(), vec.CK[:], vec.IK[:], kc[:])
 	if !strings.EqualFold(res3G, ex.WithKc.Data) {
 		t.Fatalf("network side %s differs from the published example %s", res3G, ex.WithKc.Data)
