@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/keystore"
 	"github.com/uiccsim/uiccsim/keystore/escrow"
 	"github.com/uiccsim/uiccsim/keystore/operator"
 	"github.com/uiccsim/uiccsim/ota/scp80"
@@ -138,6 +139,10 @@ type Campaign struct {
 	unrotated []escrow.ICCID          // 3a: moved, keys not yet rotated
 	moved     []escrow.ICCID
 	done      []escrow.ICCID // failed for good (exhausted, refused)
+
+	mu       sync.Mutex
+	sent     map[escrow.ICCID]bool           // 3b: a SWITCH went out and no PoR came back
+	rotating map[escrow.ICCID]*keystore.Pair // 3a: a REPLACE KEYS went out and no PoR came back
 }
 
 // NewCampaign starts moving the devices iccids from operator from to
@@ -169,7 +174,8 @@ func NewCampaign(alt Alternative, from, to *operator.Operator, e *escrow.Escrow,
 		return nil, err
 	}
 	c := &Campaign{alt: alt, from: from, to: to, escrow: e, opts: o,
-		imsi: make(map[escrow.ICCID]string, len(iccids)), pending: append([]escrow.ICCID(nil), iccids...)}
+		imsi: make(map[escrow.ICCID]string, len(iccids)), pending: append([]escrow.ICCID(nil), iccids...),
+		sent: map[escrow.ICCID]bool{}, rotating: map[escrow.ICCID]*keystore.Pair{}}
 	for i, id := range iccids {
 		c.imsi[id] = imsis[i]
 	}

@@ -125,9 +125,38 @@ func (c *Campaign) otaOne(dial Dialer, id escrow.ICCID) (int, *Failure) {
 			// go on, whatever the card holds.
 			return 0, &Failure{ICCID: id, Cause: CauseExhausted, Err: errors.Join(ErrExhausted, err)}
 		}
+		// A SWITCH sent earlier whose PoR was lost may have been carried
+		// out: the card then answers A's keys no more. The device tells:
+		// it presents the IMSI the SWITCH carried once the REFRESH has
+		// reset it, and EF_IMSI changes only in the SWITCH's transaction,
+		// together with the active pair.
+		c.mu.Lock()
+		sent := c.sent[id]
+		c.mu.Unlock()
+		if sent {
+			if p, err := PresentedIMSI(tr); err == nil && p == c.imsi[id] {
+				c.setSent(id, false)
+				return index, nil
+			}
+		}
 	} else {
 		script = IMSIScript(imsi)
 	}
 	res, err := c.from.RunOTA(tr, id, tar, script)
+	if c.alt == Alt3b {
+		// A command prepared (its counter spent) and answered by no PoR
+		// may have reached the card.
+		c.setSent(id, err != nil && res.Message != nil)
+	}
 	return index, Judge(id, len(script), res, err)
+}
+
+func (c *Campaign) setSent(id escrow.ICCID, v bool) {
+	c.mu.Lock()
+	if v {
+		c.sent[id] = true
+	} else {
+		delete(c.sent, id)
+	}
+	c.mu.Unlock()
 }

@@ -3,6 +3,7 @@ package procedure
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -362,5 +363,142 @@ func TestBackOfficeInBatches(t *testing.T) {
 				t.Fatalf("A %d, B %d", A.Len(), B.Len())
 			}
 		})
+	}
+}
+
+// lossy passes commands to the device but loses the response of ENVELOPE
+// number drop (counting from 1): the card carried the command out, the
+// network never sees the PoR.
+type lossy struct {
+	apdu.Transport
+	drop, n int
+	before  bool // lose the command itself instead of its response
+}
+
+func (l *lossy) Transmit(dst, cmd []byte) ([]byte, error) {
+	if l.before && len(cmd) > 1 && cmd[1] == 0xC2 && l.n+1 == l.drop {
+		l.n++
+		return dst, errUnreachable
+	}
+	rsp, err := l.Transport.Transmit(dst, cmd)
+	if err == nil && len(cmd) > 1 && cmd[1] == 0xC2 {
+		l.n++
+		if l.n == l.drop {
+			return dst, errUnreachable
+		}
+	}
+	return rsp, err
+}
+
+// A SWITCH whose PoR is lost leaves the device pending with A; on the retry
+// the device presents B's IMSI, which proves the switch (EF_IMSI changes
+// only with the pair), so A reports it and the device reaches B instead of
+// being stranded between A's dead keys and B's unreleased pair.
+func TestSwitchWithLostPoRIsConfirmedByThePresentedIMSI(t *testing.T) {
+	for _, before := range []bool{false, true} {
+		t.Run(fmt.Sprintf("command lost %v", before), func(t *testing.T) { switchWithLostPoR(t, before) })
+	}
+}
+
+// switchWithLostPoR loses SWITCH's PoR (before false: the card switched and
+// the device presents B's IMSI) or the command itself (before true: the
+// device still presents A's IMSI and the retry sends SWITCH again).
+func switchWithLostPoR(t *testing.T, before bool) {
+	w := newWorld(t, 2, 3, 2)
+	A, B := w.ops[0], w.ops[1]
+	id := w.iccids[0]
+	lossyDev := &lossy{Transport: w.devs[id], drop: 1, before: before}
+	dial := func(c escrow.ICCID) (apdu.Transport, error) {
+		if c == id {
+			return lossyDev, nil
+		}
+		return w.dial(c)
+	}
+	c, err := NewCampaign(Alt3b, A, B, w.e, w.iccids, Options{Verify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Run(dial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Moved) != 1 || r.Count(CauseOffline) != 1 || !A.Has(id) {
+		t.Fatalf("first round: moved %d, offline %d: %v", len(r.Moved), r.Count(CauseOffline), r.Failures)
+	}
+	if want := map[bool]int{false: 1, true: 0}[before]; w.devs[id].Card.KeyState().Active != want {
+		t.Fatalf("after the lossy round the card is on pair %d, want %d", w.devs[id].Card.KeyState().Active, want)
+	}
+	// Sending SWITCH again under A's keys would be refused (01/05): the
+	// retry must recognise the switch instead.
+	r, err = c.Run(dial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Moved) != 1 || len(r.Failures) != 0 || r.Verified != 1 || !c.Done() {
+		t.Fatalf("retry: moved %d verified %d failures %v", len(r.Moved), r.Verified, r.Failures)
+	}
+	if A.Has(id) || !B.Has(id) {
+		t.Fatal("device not handed to B")
+	}
+	// One SWITCH (two if the first was lost before the card), plus the
+	// verification's probe under A's old keys.
+	if want := map[bool]int{false: 2, true: 3}[before]; lossyDev.n != want {
+		t.Fatalf("%d ENVELOPEs, want %d", lossyDev.n, want)
+	}
+	if card, _ := w.e.Card(id); card.Owner() != B.ID() || card.Active != 1 {
+		t.Fatalf("escrow: %+v", card)
+	}
+}
+
+// A REPLACE KEYS whose PoR is lost: the new operator keeps the keys it sent
+// and, on the retry, asks the card for its state under them; the card
+// answers under the new keys, so the record takes them — no second rotation,
+// and the device is not lost between two key sets.
+func TestRotationWithLostPoRIsConfirmedUnderTheNewKeys(t *testing.T) {
+	for _, before := range []bool{false, true} {
+		t.Run(fmt.Sprintf("command lost %v", before), func(t *testing.T) { rotationWithLostPoR(t, before) })
+	}
+}
+
+// rotationWithLostPoR loses REPLACE KEYS' PoR (before false: the card took
+// the keys, the state query under them proves it) or the command itself
+// (before true: the state query is refused with 01/05 and a fresh REPLACE
+// KEYS follows).
+func rotationWithLostPoR(t *testing.T, before bool) {
+	w := newWorld(t, 1, 1, 2)
+	A, B := w.ops[0], w.ops[1]
+	id := w.iccids[0]
+	l := &lossy{Transport: w.devs[id], drop: 2, before: before} // 1: the RFM IMSI rewrite, 2: REPLACE KEYS
+	dial := func(escrow.ICCID) (apdu.Transport, error) { return l, nil }
+	old, _ := A.Subscriber(id)
+	c, err := NewCampaign(Alt3a, A, B, nil, w.iccids, Options{RotateKeys: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Run(dial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Moved) != 1 || r.Rotated != 0 || r.Count(CauseRotation) != 1 || len(c.Unrotated()) != 1 {
+		t.Fatalf("first round: moved %d rotated %d failures %v", len(r.Moved), r.Rotated, r.Failures)
+	}
+	r, err = c.Run(dial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rotated != 1 || len(r.Failures) != 0 || !c.Done() {
+		t.Fatalf("retry: rotated %d failures %v", r.Rotated, r.Failures)
+	}
+	// Not lost: the state query confirms (3 ENVELOPEs). Lost: the query
+	// is refused and a fresh REPLACE KEYS follows (4).
+	if want := map[bool]int{false: 3, true: 4}[before]; l.n != want {
+		t.Fatalf("%d ENVELOPEs, want %d", l.n, want)
+	}
+	now, _ := B.Subscriber(id)
+	if now.Pair.K.Equal(old.Pair.K) {
+		t.Fatal("B still holds the transferred K")
+	}
+	if err := Verify(A, B, w.devs[id], id, &old); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package procedure
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
@@ -9,6 +10,7 @@ import (
 	"github.com/uiccsim/uiccsim/keystore/cardapp"
 	"github.com/uiccsim/uiccsim/keystore/escrow"
 	"github.com/uiccsim/uiccsim/keystore/operator"
+	"github.com/uiccsim/uiccsim/ota/scp80"
 )
 
 // FreshPair returns a pair for index with K, OPc and OTA keys from
@@ -49,40 +51,91 @@ func FreshPair(index int, like *keystore.Pair) (keystore.Pair, error) {
 // the card's PoR confirmed. A card that did not confirm keeps its keys and
 // so does the record.
 func Rotate(op *operator.Operator, tr apdu.Transport, iccid escrow.ICCID) *Failure {
+	sent, f := rotateOne(op, tr, iccid, nil)
+	if sent != nil {
+		sent.Wipe()
+	}
+	return f
+}
+
+// rotateOne is Rotate remembering a REPLACE KEYS whose PoR was lost. With
+// pending (the pair such a REPLACE KEYS carried) it first asks the card for
+// its state under pending's keys: a PoR that verifies proves the card took
+// them, and the record takes them too; a refusal (01/05 unsecured) proves it
+// did not, and a fresh REPLACE KEYS follows. It returns the pair of a
+// REPLACE KEYS sent without a verified PoR, for the next attempt.
+func rotateOne(op *operator.Operator, tr apdu.Transport, iccid escrow.ICCID, pending *keystore.Pair) (*keystore.Pair, *Failure) {
+	fail := func(err error) *Failure {
+		return &Failure{ICCID: iccid, Cause: CauseRotation, Err: fmt.Errorf("key rotation: %w", err)}
+	}
+	if pending != nil {
+		sc, err := operator.ServerCard(&pending.OTA[0], cardapp.TAR)
+		if err != nil {
+			return pending, fail(err)
+		}
+		_, res, err := sc.Run(tr, [][]byte{cardapp.GetState})
+		switch {
+		case err != nil:
+			return pending, fail(fmt.Errorf("%w: %s: %w", ErrOffline, iccid, err))
+		case res.PoR.Status == scp80.StatusOK && res.PoR.Secured:
+			pending.OTA[0].Counter = sc.Counter
+			if f := adopt(op, iccid, pending); f != nil {
+				return pending, f
+			}
+			pending.Wipe()
+			return nil, nil
+		case !OldKeysRefused(res.PoR):
+			return pending, fail(fmt.Errorf("%w: %s: state query answered PoR status %02X", ErrPoR, iccid, byte(res.PoR.Status)))
+		}
+		pending.Wipe() // the card never took these keys
+	}
 	s, err := op.Subscriber(iccid)
 	if err != nil {
-		return &Failure{ICCID: iccid, Cause: CauseRotation, Err: err}
+		return nil, fail(err)
 	}
 	defer s.Wipe()
 	np, err := FreshPair(s.Pair.Index, &s.Pair)
 	if err != nil {
-		return &Failure{ICCID: iccid, Cause: CauseRotation, Err: err}
+		return nil, fail(err)
 	}
-	defer np.Wipe()
 	cmd, err := cardapp.AppendReplaceKeys(nil, &np, true)
 	if err != nil {
-		return &Failure{ICCID: iccid, Cause: CauseRotation, Err: err}
+		np.Wipe()
+		return nil, fail(err)
 	}
 	defer clear(cmd)
 	res, err := op.RunOTA(tr, iccid, cardapp.TAR, [][]byte{cmd})
 	if f := Judge(iccid, 1, res, err); f != nil {
 		f.Err = fmt.Errorf("key rotation: %w", f.Err)
 		f.Cause = CauseRotation
-		return f
+		if f.Err != nil && errors.Is(f.Err, ErrOffline) && res.Message != nil {
+			return &np, f // sent, no PoR: the card may hold np now
+		}
+		np.Wipe()
+		return nil, f
 	}
-	err = op.Update(iccid, func(s *operator.Subscriber) error {
+	f := adopt(op, iccid, &np)
+	np.Wipe()
+	return nil, f
+}
+
+// adopt takes pair p into the record of iccid after the card confirmed it,
+// with the AuC restarting at SEQ 0 as the card's cleared SQN array does.
+func adopt(op *operator.Operator, iccid escrow.ICCID, p *keystore.Pair) *Failure {
+	err := op.Update(iccid, func(s *operator.Subscriber) error {
 		s.Pair.Wipe()
-		s.Pair = np.Clone()
+		s.Pair = p.Clone()
 		s.SEQ = 0
 		return nil
 	})
 	if err != nil {
-		return &Failure{ICCID: iccid, Cause: CauseRotation, Err: err}
+		return &Failure{ICCID: iccid, Cause: CauseRotation, Err: fmt.Errorf("key rotation: %w", err)}
 	}
 	return nil
 }
 
-// rotate runs Rotate on every moved device whose keys are not yet rotated.
+// rotate runs the key rotation on every moved device whose keys are not yet
+// rotated.
 func (c *Campaign) rotate(dial Dialer, r *Round) {
 	fails := make([]*Failure, len(c.unrotated))
 	c.forEach(len(c.unrotated), func(i int) {
@@ -92,7 +145,18 @@ func (c *Campaign) rotate(dial Dialer, r *Round) {
 			fails[i] = &Failure{ICCID: id, Cause: CauseRotation, Err: fmt.Errorf("key rotation: %w: %s: %w", ErrOffline, id, err)}
 			return
 		}
-		fails[i] = Rotate(c.to, tr, id)
+		c.mu.Lock()
+		pending := c.rotating[id]
+		c.mu.Unlock()
+		sent, f := rotateOne(c.to, tr, id, pending)
+		c.mu.Lock()
+		if sent != nil {
+			c.rotating[id] = sent
+		} else {
+			delete(c.rotating, id)
+		}
+		c.mu.Unlock()
+		fails[i] = f
 	})
 	still := c.unrotated[:0:0]
 	for i, id := range c.unrotated {

@@ -120,3 +120,27 @@ func AttachDevice(op *operator.Operator, tr apdu.Transport) (escrow.ICCID, error
 	}
 	return op.Attach(ClientFor(tr))
 }
+
+// statusPoll is STATUS with no data returned (ETSI TS 102 221 §11.1.2, P2
+// '0C'), the command a terminal sends periodically and on which a card
+// announces a pending proactive command (91xx, §7.4.2.2).
+var statusPoll = []byte{0x80, 0xF2, 0x00, 0x0C}
+
+// PresentedIMSI returns the IMSI device tr presents to the network. It first
+// polls the card with STATUS, as terminals do, so that a terminal carries out
+// a REFRESH the card still holds; then a usim.Terminal reports the IMSI it
+// read at its last activation or REFRESH, and through any other transport
+// EF_IMSI is read (TS 31.102 §4.2.2).
+func PresentedIMSI(tr apdu.Transport) (string, error) {
+	if _, err := tr.Transmit(nil, statusPoll); err != nil {
+		return "", err
+	}
+	if t, ok := tr.(*usim.Terminal); ok {
+		return t.IMSI.String(), nil
+	}
+	imsi, err := ClientFor(tr).ReadIMSI()
+	if err != nil {
+		return "", err
+	}
+	return imsi.String(), nil
+}
