@@ -21,4 +21,19 @@
 // may be run several times: the devices that did not confirm (offline, no
 // PoR) stay with the old operator — who still holds their keys, so they are
 // never stranded (TR 33.812 §7.4.2 item 3) — and are retried by the next Run.
+//
+// A lost PoR strands no device either. A SWITCH that went out without a PoR
+// coming back is, on the retry, first checked against the IMSI the device
+// presents after polling the card (STATUS, which lets the terminal carry out
+// the pending REFRESH): EF_IMSI changes only in the SWITCH's transaction,
+// together with the active pair, so the new IMSI proves the switch and the
+// old operator reports it instead of sending SWITCH under keys the card no
+// longer holds. A REPLACE KEYS without a PoR is checked by a state query
+// under the keys it carried: a verified PoR proves the card took them, a
+// refusal that it did not.
+//
+// Power loss on the card during a SWITCH leaves it wholly on the old or the
+// new subscription: usim's TestTearingSwitch cuts power at every store
+// write; TestPowerLossDuringSwitchIsAllOrNothing here checks the outcome as
+// the operators see it.
 package procedure
