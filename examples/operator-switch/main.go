@@ -24,7 +24,10 @@
 // Milenage), the old operator no longer serves it, and — wherever the keys
 // changed — the card refuses the old operator's K (9862) and OTA keys. Some
 // devices are offline on the first attempt of each move (-offline): they
-// stay with the old operator and are retried. The program prints a short
+// stay with the old operator and are retried; on the links of some others
+// the first PoR is lost after the card carried the command out (-lost): the
+// retry recognises the switch by the IMSI the device presents, or the key
+// rotation by a state query under the new keys. The program prints a short
 // report and exits 1 if any device is lost.
 package main
 
@@ -50,6 +53,7 @@ type config struct {
 	devices  int
 	pairs    int
 	offline  float64 // fraction, 0..1
+	lost     float64 // fraction whose first PoR is lost, 0..1
 	fsync    bool
 	workers  int
 	dir      string
@@ -62,10 +66,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("operator-switch", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var cfg config
-	var offline string
+	var offline, lost string
 	fl.IntVar(&cfg.devices, "devices", 1000, "number of M2M devices in each fleet")
 	fl.IntVar(&cfg.pairs, "pairs", 4, "K/OTA key pairs per 3b card (the list allows pairs-1 moves)")
 	fl.StringVar(&offline, "offline", "2%", "share of devices offline on the first attempt of each move, e.g. 2% or 0.02")
+	fl.StringVar(&lost, "lost", "1%", "share of devices whose first PoR is lost on the way back (the card carried the command out)")
 	fl.BoolVar(&cfg.fsync, "fsync", false, "fsync every bbolt commit of the escrow and operator stores (default off: commits stay atomic against a crash of the process but not of the machine)")
 	fl.IntVar(&cfg.workers, "workers", runtime.GOMAXPROCS(0), "devices handled at once")
 	fl.StringVar(&cfg.dir, "dir", "", "directory for the escrow and operator stores (default: a temporary one, removed at exit)")
@@ -75,6 +80,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	if cfg.offline, err = parseShare(offline); err != nil {
 		fmt.Fprintf(stderr, "operator-switch: -offline: %v\n", err)
+		return 2
+	}
+	if cfg.lost, err = parseShare(lost); err != nil {
+		fmt.Fprintf(stderr, "operator-switch: -lost: %v\n", err)
 		return 2
 	}
 	if cfg.devices < 1 || cfg.devices > 1_000_000 {

@@ -47,7 +47,7 @@ func TestOperatorSwitchWithFsync(t *testing.T) {
 }
 
 func TestOperatorSwitchRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-devices", "0"}, {"-offline", "150%"}, {"-pairs", "1"}, {"-nosuchflag"}} {
+	for _, args := range [][]string{{"-devices", "0"}, {"-offline", "150%"}, {"-lost", "x"}, {"-pairs", "1"}, {"-nosuchflag"}} {
 		var out, errb bytes.Buffer
 		if code := run(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
@@ -69,11 +69,12 @@ func TestParseShare(t *testing.T) {
 	}
 }
 
-// The structured result of the same run: offline devices stayed with the
-// old operator on the first round and moved on the retry; every move
+// The structured result of the same run: offline devices and devices whose
+// first PoR was lost stayed with the old operator on the first round and
+// moved on the retry; every move
 // verified every device; the escrow released one pair per 3b move.
 func TestSimulateRetriesOfflineDevices(t *testing.T) {
-	cfg := config{devices: 30, pairs: 3, offline: 0.2, workers: 2, dir: t.TempDir()}
+	cfg := config{devices: 30, pairs: 3, offline: 0.2, lost: 0.2, workers: 2, dir: t.TempDir()}
 	rep, err := simulate(cfg, newProgress(&bytes.Buffer{}))
 	if err != nil {
 		t.Fatal(err)
@@ -81,13 +82,14 @@ func TestSimulateRetriesOfflineDevices(t *testing.T) {
 	if rep.lost != 0 || len(rep.steps) != 5 {
 		t.Fatalf("lost %d, %d steps", rep.lost, len(rep.steps))
 	}
-	retried := 0
+	retried, lost := 0, 0
 	for i, s := range rep.steps {
 		last := i == len(rep.steps)-1
-		if s.offlineFirst > 0 && s.rounds < 2 {
-			t.Errorf("step %d: %d offline but %d round", i, s.offlineFirst, s.rounds)
+		if s.offlineFirst+s.lostFirst > 0 && s.rounds < 2 {
+			t.Errorf("step %d: %d offline, %d PoRs lost, but %d round", i, s.offlineFirst, s.lostFirst, s.rounds)
 		}
 		retried += s.offlineFirst
+		lost += s.lostFirst
 		switch {
 		case last:
 			if s.exhausted != 30 || s.moved != 0 || s.exhaustedSW != "6A84" {
@@ -105,7 +107,7 @@ func TestSimulateRetriesOfflineDevices(t *testing.T) {
 			}
 		}
 	}
-	if retried == 0 {
-		t.Fatal("20% offline selected no device")
+	if retried == 0 || lost == 0 {
+		t.Fatalf("20%% offline and 20%% lost PoRs selected %d and %d devices", retried, lost)
 	}
 }

@@ -30,13 +30,13 @@ func (r *report) print(w io.Writer) {
 		sync = "fsync on (every bbolt commit is fsynced; the stores commit once per batch)"
 	}
 	fmt.Fprintf(w, "uiccsim operator-switch — 3GPP TR 33.812 alternatives 3a and 3b, pure emulation\n")
-	fmt.Fprintf(w, "fleet: %d devices per alternative, %d K/OTA pairs per 3b card, %.1f%% offline on each move's first attempt, %d workers\n",
-		c.devices, c.pairs, c.offline*100, c.workers)
+	fmt.Fprintf(w, "fleet: %d devices per alternative, %d K/OTA pairs per 3b card; on each move's first attempt %.1f%% offline and %.1f%% lose their first PoR; %d workers\n",
+		c.devices, c.pairs, c.offline*100, c.lost*100, c.workers)
 	fmt.Fprintf(w, "stores: %s\n", sync)
 	fmt.Fprintf(w, "setup: %v (escrow personalisation, %d emulated cards + terminals, onboarding at MNO-A)\n\n",
 		r.setup.Round(time.Millisecond), 2*c.devices)
-	fmt.Fprintf(w, "%-3s %-15s %7s %7s %8s %8s %8s %6s %11s %11s\n",
-		"alt", "move", "moved", "offline", "rotated", "verified", "releases", "rounds", "per device", "wall")
+	fmt.Fprintf(w, "%-3s %-15s %7s %7s %8s %8s %8s %8s %6s %11s %11s\n",
+		"alt", "move", "moved", "offline", "PoR lost", "rotated", "verified", "releases", "rounds", "per device", "wall")
 	var moved, releases int
 	causes := map[procedure.Cause]int{}
 	first := map[procedure.Cause]string{}
@@ -50,7 +50,7 @@ func (r *report) print(w io.Writer) {
 		if s.alt == procedure.Alt3a {
 			rot = fmt.Sprint(s.rotated)
 		}
-		fmt.Fprintf(w, "%-3s %-15s %7s %7d %8s %8d %8d %6d %11s %11v\n", s.alt, move, movedCol, s.offlineFirst, rot,
+		fmt.Fprintf(w, "%-3s %-15s %7s %7d %8d %8s %8d %8d %6d %11s %11v\n", s.alt, move, movedCol, s.offlineFirst, s.lostFirst, rot,
 			s.verified, s.releases, s.rounds, perDevice(s.wall, s.devices), s.wall.Round(time.Millisecond))
 		if s.exhausted > 0 {
 			fmt.Fprintf(w, "    list exhausted: %d of %d cards answered SWITCH with SW %s (TR 33.812 §5.3.2.2 step 9); they stay with %s\n",
@@ -77,7 +77,7 @@ func (r *report) print(w io.Writer) {
 		perDevice(ota, n), perDevice(back, n), perDevice(ver, n))
 	fmt.Fprintf(w, "device moves: %d; escrow releases to new owners: %d in batch releases (audit log: %d entries, %d of them releases; escrow file verified, %d cards)\n",
 		moved, releases, r.audit, r.auditReleases, r.escrowCards)
-	fmt.Fprintf(w, "offline devices retried: every one moved on a later round unless listed below\n")
+	fmt.Fprintf(w, "offline devices and lost PoRs retried: every such device moved on a later round unless listed below\n")
 	if len(causes) == 0 || total(causes) == 0 {
 		fmt.Fprintf(w, "failures by cause: none\n")
 	} else {

@@ -23,6 +23,9 @@ var errSetup = errors.New("setup")
 // errUnreachable is what the dialer answers for a device that is offline.
 var errUnreachable = errors.New("device not attached to any network")
 
+// errPoRLost is what a lossy link answers instead of the PoR.
+var errPoRLost = errors.New("link lost the response")
+
 // fleet is one set of devices that moves with one alternative.
 type fleet struct {
 	alt     procedure.Alternative
@@ -30,14 +33,18 @@ type fleet struct {
 	devs    map[escrow.ICCID]*usim.Terminal
 	mu      sync.Mutex
 	offline map[escrow.ICCID]bool
+	lossy   map[escrow.ICCID]*dropLink
 }
 
 func (f *fleet) dial(id escrow.ICCID) (apdu.Transport, error) {
 	f.mu.Lock()
-	off := f.offline[id]
+	off, l := f.offline[id], f.lossy[id]
 	f.mu.Unlock()
 	if off {
 		return nil, errUnreachable
+	}
+	if l != nil {
+		return l, nil
 	}
 	d, ok := f.devs[id]
 	if !ok {
@@ -46,30 +53,53 @@ func (f *fleet) dial(id escrow.ICCID) (apdu.Transport, error) {
 	return d, nil
 }
 
-// takeOffline marks the share of the fleet that a hash of (ICCID, step)
-// selects as offline, deterministically, and returns how many it marked.
-func (f *fleet) takeOffline(share float64, step int) int {
+// dropLink is a device whose link loses the response to the first ENVELOPE
+// after the card carried it out: the PoR never reaches the operator.
+type dropLink struct {
+	apdu.Transport
+	dropped bool
+}
+
+func (d *dropLink) Transmit(dst, cmd []byte) ([]byte, error) {
+	rsp, err := d.Transport.Transmit(dst, cmd)
+	if err == nil && !d.dropped && len(cmd) > 1 && cmd[1] == 0xC2 {
+		d.dropped = true
+		return dst, errPoRLost
+	}
+	return rsp, err
+}
+
+// disturb marks, deterministically from a hash of (ICCID, step), a share of
+// the fleet offline and another share whose first PoR is lost, and returns
+// how many of each.
+func (f *fleet) disturb(offShare, lostShare float64, step int) (offline, lost int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	clear(f.offline)
-	if share <= 0 {
-		return 0
-	}
-	limit := uint32(share * (1<<32 - 1))
-	n := 0
+	clear(f.lossy)
+	offLimit := uint64(offShare * (1 << 32))
+	lostLimit := uint64(lostShare * (1 << 32))
 	for _, id := range f.iccids {
 		h := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", id, step)))
-		if uint32(h[0])<<24|uint32(h[1])<<16|uint32(h[2])<<8|uint32(h[3]) < limit {
+		a := uint64(h[0])<<24 | uint64(h[1])<<16 | uint64(h[2])<<8 | uint64(h[3])
+		b := uint64(h[4])<<24 | uint64(h[5])<<16 | uint64(h[6])<<8 | uint64(h[7])
+		switch {
+		case a < offLimit:
 			f.offline[id] = true
-			n++
+			offline++
+		case b < lostLimit:
+			f.lossy[id] = &dropLink{Transport: f.devs[id]}
+			lost++
 		}
 	}
-	return n
+	return offline, lost
 }
 
-func (f *fleet) allOnline() {
+// settle brings every device online on a clean link.
+func (f *fleet) settle() {
 	f.mu.Lock()
 	clear(f.offline)
+	clear(f.lossy)
 	f.mu.Unlock()
 }
 
@@ -84,6 +114,7 @@ type stepResult struct {
 	releases       int
 	rounds         int
 	offlineFirst   int
+	lostFirst      int
 	failures       map[procedure.Cause]int
 	firstFailure   map[procedure.Cause]string
 	exhausted      int
@@ -215,7 +246,8 @@ func simulate(cfg config, pr *progress) (*report, error) {
 // initial operator (one batch, TR 33.812 §5.3.2.2 step 2), builds each
 // card and its terminal, and onboards the operator with pair 0 of each.
 func personalise(e *escrow.Escrow, initial *operator.Operator, alt procedure.Alternative, prefix string, n, pairs int) (*fleet, error) {
-	f := &fleet{alt: alt, devs: make(map[escrow.ICCID]*usim.Terminal, n), offline: map[escrow.ICCID]bool{}}
+	f := &fleet{alt: alt, devs: make(map[escrow.ICCID]*usim.Terminal, n), offline: map[escrow.ICCID]bool{},
+		lossy: map[escrow.ICCID]*dropLink{}}
 	for i := range n {
 		c, err := escrow.NewICCID(fmt.Sprintf("%s%010d", prefix, i))
 		if err != nil {
@@ -264,10 +296,10 @@ func runMove(cfg config, e *escrow.Escrow, from, to *operator.Operator, f *fleet
 	if err != nil {
 		return res, err
 	}
-	res.offlineFirst = f.takeOffline(cfg.offline, step)
+	res.offlineFirst, res.lostFirst = f.disturb(cfg.offline, cfg.lost, step)
 	for round := 0; round < 4 && !c.Done(); round++ {
 		if round == 1 {
-			f.allOnline()
+			f.settle()
 		}
 		r, err := c.Run(f.dial)
 		res.rounds++
@@ -299,7 +331,7 @@ func runMove(cfg config, e *escrow.Escrow, from, to *operator.Operator, f *fleet
 			return res, err
 		}
 	}
-	f.allOnline()
+	f.settle()
 	res.failures[procedure.CauseOffline] += len(c.Pending())
 	res.failures[procedure.CauseRotation] += len(c.Unrotated())
 	if expect == procedure.CauseExhausted && res.exhausted != len(f.iccids) {
