@@ -1,6 +1,8 @@
 package procedure
 
 import (
+	"github.com/uiccsim/uiccsim/ota/scp80"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -175,8 +177,8 @@ func TestAfter3bOldKeysAreUseless(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !OldKeysRefused(res.PoR) {
-		t.Fatalf("OTA with A's old keys: PoR status %02X secured %v, want 01 or 05 unsecured", byte(res.PoR.Status), res.PoR.Secured)
+	if !OldKeysRefused(res.PoR) || res.PoR.Status != scp80.StatusRCCCDSFailed {
+		t.Fatalf("OTA with A's old keys: PoR status %02X secured %v, want 01 unsecured", byte(res.PoR.Status), res.PoR.Secured)
 	}
 	if w.devs[id].Card.KeyState() != before {
 		t.Fatal("a refused OTA command changed the card")
