@@ -13,6 +13,7 @@ import (
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/apdu/vpcd"
 	"github.com/uiccsim/uiccsim/internal/apdutrace"
+	"github.com/uiccsim/uiccsim/ota/uicc"
 	"github.com/uiccsim/uiccsim/usim"
 	"github.com/uiccsim/uiccsim/usim/client"
 	"github.com/uiccsim/uiccsim/usim/profile"
@@ -115,7 +116,18 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 			}
 			ev.Msg = "restored from image"
 			if profilePath != "" {
-				ev.Msg += "; --profile ignored (the image holds the card)"
+				// The image holds the card; the profile still gives the
+				// OTA keys, which images do not keep (ota/uicc).
+				p, err := loadProfile(profilePath)
+				if err != nil {
+					card.Close()
+					return nil, ev, err
+				}
+				ev.Msg += "; --profile used for OTA keys only"
+				if err := installOTA(card, p, &ev); err != nil {
+					card.Close()
+					return nil, ev, err
+				}
 			}
 			return card, ev, nil
 		}
@@ -134,6 +146,10 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 		return nil, ev, refusedf("building the card: %v", err)
 	}
 	ev.ICCID, ev.IMSI = p.ICCID, p.IMSI
+	if err := installOTA(card, p, &ev); err != nil {
+		card.Close()
+		return nil, ev, err
+	}
 	if image != "" {
 		if err := card.SaveImage(image); err != nil {
 			card.Close()
@@ -142,6 +158,23 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 		ev.Msg += "; new image " + image
 	}
 	return card, ev, nil
+}
+
+// installOTA puts the OTA receiving entity (ota/uicc: RFM for the UICC and
+// ADF.USIM, TS 102 226) on the card when the profile has key sets.
+func installOTA(card *usim.Card, p *profile.Profile, ev *serveEvent) error {
+	if len(p.OTAKeySets) == 0 {
+		return nil
+	}
+	if _, err := uicc.Install(card, p, uicc.Options{}); err != nil {
+		return refusedf("installing OTA: %v", err)
+	}
+	kvns := make([]string, len(p.OTAKeySets))
+	for i, ks := range p.OTAKeySets {
+		kvns[i] = fmt.Sprint(ks.KVN)
+	}
+	ev.Msg += "; OTA key sets " + strings.Join(kvns, ",")
+	return nil
 }
 
 // eventWriter prints serve events: one JSON object per line with --json,
