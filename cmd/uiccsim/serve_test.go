@@ -248,7 +248,9 @@ func TestCardCommandsThroughPCSC(t *testing.T) {
 
 	// Restart from the image: SQN 32 was used, the SPN written, one PIN
 	// try spent.
-	s = s.restart(t, "--image", img, "--profile", "ignored.json")
+	prof := filepath.Join(t.TempDir(), "card.json")
+	mustRun(t, "profile", "new", prof)
+	s = s.restart(t, "--image", img, "--profile", prof)
 	mustJSON(t, &info, "info", "--reader", s.reader)
 	if info.PINs["PIN1"].Retries != 2 {
 		t.Errorf("PIN1 retries after restart: %+v", info.PINs)
@@ -262,7 +264,7 @@ func TestCardCommandsThroughPCSC(t *testing.T) {
 	if !strings.Contains(out, `"lab card"`) {
 		t.Errorf("SPN after restart:\n%s", out)
 	}
-	if log := s.stop(t); !strings.Contains(log, "restored from image; --profile ignored") {
+	if log := s.stop(t); !strings.Contains(log, "restored from image; --profile used for OTA keys only") {
 		t.Errorf("serve did not say it restored the image:\n%s", log)
 	}
 }
