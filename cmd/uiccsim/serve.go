@@ -53,7 +53,7 @@ type serveEvent struct {
 }
 
 func setupServe(e *env, fs *flagSet) func([]string) error {
-	profilePath := fs.String("profile", "", "card profile `FILE` (JSON, see \"uiccsim profile new\"); the built-in test profile when absent")
+	profilePath := fs.String("profile", "", "card profile `FILE` (JSON, see \"uiccsim profile new\"); the built-in test profile when absent; when --image restores a card, only the profile's OTA key sets are used")
 	image := fs.String("image", "", "card image `FILE`: the card is restored from it when it exists (then --profile is not needed) and saved to it after every change and at exit")
 	addr := fs.String("vpcd", vpcd.DefaultAddr, "vpcd address `HOST:PORT` (port 35963 is reader \"Virtual PCD 00 00\", 35964 \"Virtual PCD 00 01\")")
 	verbose := fs.Bool("v", false, "print every APDU decoded: command name, file names, status word meaning (never PIN or key values)")
