@@ -44,13 +44,7 @@ gotest:
 
 # A short run of every fuzz target, FUZZTIME each.
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
-	  for f in $$(grep -h -o '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/^func //'); do \
-	    echo "fuzz $$pkg $$f"; \
-	    $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) $$pkg >/tmp/uiccsim-fuzz.log 2>&1 || { cat /tmp/uiccsim-fuzz.log; exit 1; }; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) ./.ci/fuzz-all
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...

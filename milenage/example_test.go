@@ -108,3 +108,21 @@ func ExampleNewXOR() {
 	// Output:
 	// 37303132333d8000343536373030b233 34353637303132333c3d3e3f38393a3b
 }
+
+// A USIM's sequence number memory restored from a record (TS 33.102 Annex
+// C.2.2): with a 5-bit IND, SQN ff9bb4d0b607 was accepted with IND 7.
+func ExampleNewSQNStateFrom() {
+	seqs := make([]uint64, 32)
+	seqs[7] = 0xff9bb4d0b607 >> 5
+	st, err := milenage.NewSQNStateFrom(5, seqs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("SQN_MS:", st.Highest())
+	_, err = milenage.NewSQNStateFrom(5, seqs[:31])
+	fmt.Println(errors.Is(err, milenage.ErrParam))
+	// Output:
+	// SQN_MS: ff9bb4d0b607
+	// true
+}

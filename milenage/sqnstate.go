@@ -33,6 +33,37 @@ func NewSQNState(indBits int) (SQNState, error) {
 	return SQNState{indBits: uint8(indBits)}, nil
 }
 
+// NewSQNStateFrom returns the array of TS 33.102 Annex C.2.2 for an IND of
+// indBits bits (0..MaxINDBits) holding seqs as SEQ_MS(0) .. SEQ_MS(a-1):
+// seqs must have exactly a = 2^indBits entries, each at most 48-indBits
+// bits wide (SEQ ‖ IND is the 48-bit SQN of Annex C.1). It restores a
+// USIM's sequence number memory from a profile or an operator record, e.g.
+// a card that already accepted SQN = SEQ ‖ IND has SEQ_MS(IND) = SEQ; the
+// verification rules of Annex C.2.1/C.2.2 (Policy.Authenticate) then apply
+// to it as to an array that reached those values by authentications.
+// Errors wrap ErrParam and name the offending entry; seqs is not retained.
+func NewSQNStateFrom(indBits int, seqs []uint64) (SQNState, error) {
+	s, err := NewSQNState(indBits)
+	if err != nil {
+		return SQNState{}, err
+	}
+	if len(seqs) != s.Len() {
+		return SQNState{}, fmt.Errorf("%w: %d SEQ_MS values, want 2^%d = %d (TS 33.102 Annex C.2.2)", ErrParam, len(seqs), indBits, s.Len())
+	}
+	limit := uint64(MaxSQN) >> indBits
+	for i, v := range seqs {
+		if v > limit {
+			return SQNState{}, fmt.Errorf("%w: SEQ_MS(%d) = %#x exceeds %d bits (TS 33.102 Annex C.1)", ErrParam, i, v, 48-indBits)
+		}
+		s.seq[i] = v
+	}
+	return s, nil
+}
+
+// SEQs appends SEQ_MS(0) .. SEQ_MS(a-1) to dst, the inverse of
+// NewSQNStateFrom (TS 33.102 Annex C.2.2).
+func (s *SQNState) SEQs(dst []uint64) []uint64 { return append(dst, s.seq[:s.Len()]...) }
+
 // Scheme returns the SEQ ‖ IND split this state uses.
 func (s *SQNState) Scheme() SQNScheme { return SQNScheme{INDBits: s.indBits} }
 

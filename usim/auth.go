@@ -37,29 +37,22 @@ const (
 	P2UMTS = 0x81 // 3G context
 )
 
-// writeAuth stores the profile's algorithm, keys and SQN array.
+// writeAuth stores the profile's algorithm, Δ and SQN array; K and OPc go
+// to the key-pair list (cellKeys), so the auth cell keeps zeros in their
+// place and no key is stored twice.
 func writeAuth(st *store.Store, p *profile.Profile) error {
 	a := &p.Auth
 	var cell [authLen]byte
 	cell[0] = authVersion
-	opc := milenage.Key{}
 	switch a.Algorithm {
 	case profile.Milenage:
 		cell[1], cell[2] = authAlgMil, 8
-		k := milenage.Key(a.K)
-		if a.OPc != nil {
-			opc = milenage.Key(*a.OPc)
-		} else {
-			opc = milenage.ComputeOPc(k, milenage.Key(*a.OP))
-		}
 	case profile.XOR:
 		cell[1], cell[2] = authAlgXOR, 8
 		if a.RESLen != 0 {
 			cell[2] = byte(a.RESLen)
 		}
 	}
-	copy(cell[3:19], a.K[:])
-	copy(cell[19:35], opc[:])
 	binary.BigEndian.PutUint64(cell[35:], a.Delta)
 
 	arr, err := a.SQN.Array()
@@ -99,7 +92,7 @@ type applet struct {
 	*fs.App
 	st     *store.Store
 	sqnRef store.Ref
-	alg    milenage.Algorithm
+	creds  *creds // the active key pair's algorithm and OTA keys
 	policy milenage.Policy
 	ust    fs.Node
 	buf    [2 + 6<<milenage.MaxINDBits + 4]byte
@@ -112,24 +105,12 @@ func openApplet(st *store.Store, app *fs.App) (*applet, error) {
 	if !ok || !ok2 || st.Len(ra) != authLen {
 		return nil, fmt.Errorf("%w: missing %s/%s cells", ErrCorrupt, cellAuth, cellSQN)
 	}
+	cr, err := openCreds(st)
+	if err != nil {
+		return nil, err
+	}
 	cell := st.Bytes(ra)
-	if cell[0] != authVersion {
-		return nil, fmt.Errorf("%w: %s version %d", ErrCorrupt, cellAuth, cell[0])
-	}
-	a := &applet{App: app, st: st, sqnRef: rs, ust: fs.NoNode}
-	k := milenage.Key(cell[3:19])
-	switch cell[1] {
-	case authAlgMil:
-		a.alg = milenage.New(k, milenage.Key(cell[19:35]))
-	case authAlgXOR:
-		x, err := milenage.NewXOR(k, int(cell[2]))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-		}
-		a.alg = x
-	default:
-		return nil, fmt.Errorf("%w: algorithm %d", ErrCorrupt, cell[1])
-	}
+	a := &applet{App: app, st: st, sqnRef: rs, ust: fs.NoNode, creds: cr}
 	a.policy.Delta = binary.BigEndian.Uint64(cell[35:])
 	if n, ok := app.FS.Lookup(app.ADF, 0x6F38); ok {
 		a.ust = n
@@ -194,6 +175,7 @@ func (a *applet) authenticate(ctx *jc.Context, cmd *apdu.Command) error {
 	if s, err := a.FS.PINState(fs.KeyPIN1); err != nil || (s.Enabled && !s.Verified) {
 		return apdu.SWSecurityNotSatisfied
 	}
+	a.creds.fresh()
 	d := cmd.Data
 	var rand milenage.RAND
 	if cmd.P2 == P2GSM {
@@ -204,7 +186,7 @@ func (a *applet) authenticate(ctx *jc.Context, cmd *apdu.Command) error {
 			return apdu.SWIncorrectDataField
 		}
 		copy(rand[:], d[1:17])
-		sres, kc := milenage.GSM(a.alg, rand)
+		sres, kc := milenage.GSM(a.creds.alg, rand)
 		ctx.Out = milenage.AppendGSMResponse(ctx.Out, sres, kc)
 		return nil
 	}
@@ -220,7 +202,7 @@ func (a *applet) authenticate(ctx *jc.Context, cmd *apdu.Command) error {
 	if err != nil {
 		return apdu.SWTechnicalProblem
 	}
-	ans, _ := a.policy.Authenticate(a.alg, &st, rand, autn)
+	ans, _ := a.policy.Authenticate(a.creds.alg, &st, rand, autn)
 	switch ans.Result {
 	case milenage.ResultMACFailure:
 		return apdu.SWAuthIncorrectMAC

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/keystore"
 	"github.com/uiccsim/uiccsim/milenage"
 	"github.com/uiccsim/uiccsim/usim/fs"
 	"github.com/uiccsim/uiccsim/usim/jc"
@@ -39,6 +40,7 @@ type Card struct {
 	adf  fs.Node
 	aid  jc.AID
 	usim *applet
+	ota  *otaState
 }
 
 var (
@@ -55,12 +57,61 @@ func New(p *profile.Profile) (*Card, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	st := store.New(store.Options{JournalSize: JournalSize})
+	pairs, err := pairsFromProfile(p)
+	if err != nil {
+		return nil, err
+	}
+	list, err := keystore.NewList(pairs)
+	for i := range pairs {
+		pairs[i].Wipe()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("usim: key pairs: %w", err)
+	}
+	defer list.Wipe()
+	return newCard(p, list)
+}
+
+// NewWithList builds a card from p whose credentials are the key-pair list
+// l (3GPP TR 33.812 §5.3.2.2 step 2, e.g. from a keystore/escrow batch)
+// instead of p's auth.k/OPc, ota_key_sets and key_pairs: AUTHENTICATE uses
+// the active pair's K/OPc with p's algorithm (Milenage), the OTA engine its
+// key sets. p's IMSI should be the one that goes with l's active pair. The
+// card stores a copy of l, which the caller may wipe.
+func NewWithList(p *profile.Profile, l *keystore.List) (*Card, error) {
+	if p == nil {
+		p = profile.Default()
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if p.Auth.Algorithm != profile.Milenage {
+		return nil, fmt.Errorf("usim: a key-pair list needs Milenage, profile has %q", p.Auth.Algorithm)
+	}
+	if l == nil {
+		return nil, fmt.Errorf("usim: NewWithList without a list")
+	}
+	return newCard(p, l)
+}
+
+// newCard builds the store of a card with credentials list and powers it
+// on.
+func newCard(p *profile.Profile, list *keystore.List) (*Card, error) {
+	// The journal must hold a SWITCH: the whole key list cell besides
+	// EF_IMSI and the SQN array.
+	keysCell := 2 + len(keystore.AppendList(nil, list)) + keysSlack
+	st := store.New(store.Options{JournalSize: JournalSize + 2*keysCell})
 	f, adf, err := build(st, p)
 	if err != nil {
 		return nil, err
 	}
 	if err := writeAuth(st, p); err != nil {
+		return nil, err
+	}
+	if err := writeKeys(st, list); err != nil {
+		return nil, err
+	}
+	if err := writeOTA(st, p); err != nil {
 		return nil, err
 	}
 	c, err := assemble(st, f, adf)
@@ -96,7 +147,11 @@ func assemble(st *store.Store, f *fs.FS, adf fs.Node) (*Card, error) {
 	if err := f.InstallApps(rt); err != nil {
 		return nil, err
 	}
-	return &Card{rt: rt, fs: f, st: st, adf: adf, aid: aid, usim: a}, nil
+	c := &Card{rt: rt, fs: f, st: st, adf: adf, aid: aid, usim: a}
+	if err := c.setupOTA(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // OpenImage restores a card saved with SaveImage and powers it on.
@@ -143,8 +198,19 @@ func (c *Card) SaveImage(path string) error { return c.st.SaveFile(path) }
 // Transmit processes one command APDU (apdu.Transport).
 func (c *Card) Transmit(dst, cmd []byte) ([]byte, error) { return c.rt.Transmit(dst, cmd) }
 
-// Reset resets the card and returns its ATR (apdu.Transport).
-func (c *Card) Reset(cold bool) ([]byte, error) { return c.rt.Reset(cold) }
+// Reset resets the card and returns its ATR (apdu.Transport). The RAM view
+// of the key-pair list is reloaded from the store, which a power loss may
+// have rolled back.
+func (c *Card) Reset(cold bool) ([]byte, error) {
+	atr, err := c.rt.Reset(cold)
+	if err != nil {
+		return atr, err
+	}
+	if err := c.usim.creds.reload(); err != nil {
+		return nil, err
+	}
+	return atr, nil
+}
 
 // Close powers the card off (apdu.Transport).
 func (c *Card) Close() error { return c.rt.Close() }

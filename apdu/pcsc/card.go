@@ -71,6 +71,10 @@ func (c *Context) Connect(reader string, proto Protocol) (*Card, error) {
 	if err != nil {
 		return nil, wrap("connect", reader, err)
 	}
+	if m := (*scardCard)(unsafe.Pointer(sc)); m.handle == 0 || m.activeProtocol != sc.ActiveProtocol() {
+		sc.Disconnect(scard.LeaveCard)
+		return nil, fmt.Errorf("pcsc: connect %q: %w: github.com/ebfe/scard's Card layout is not the one this package mirrors", reader, ErrPCSC)
+	}
 	return &Card{ctx: c, card: sc, reader: reader, proto: proto, rbuf: make([]byte, maxResponse)}, nil
 }
 
@@ -78,7 +82,8 @@ func (c *Context) Connect(reader string, proto Protocol) (*Card, error) {
 // protocol) to reach the SCARDHANDLE that scard does not export, so that
 // Transmit can call SCardTransmit with a reused buffer. The two array
 // declarations below stop compilation if the pinned scard version ever
-// changes that layout's size.
+// changes that layout's size, and Connect checks at run time that the
+// mirrored protocol field reads what ActiveProtocol says.
 type scardCard struct {
 	handle         uintptr
 	activeProtocol scard.Protocol

@@ -13,7 +13,8 @@ import (
 
 // Context is a PC/SC resource-manager context, SCardEstablishContext of
 // PC/SC part 5 §3.1.1 with scope SCARD_SCOPE_SYSTEM. It is safe for
-// concurrent use.
+// concurrent use; calls are serialized, so a WaitCard or WaitEmpty holds
+// the context until it returns.
 type Context struct {
 	mu  sync.Mutex
 	ctx *scard.Context

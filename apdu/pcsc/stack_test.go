@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/apdu/pcsc"
@@ -218,7 +220,62 @@ func TestThroughPCSCD(t *testing.T) {
 				t.Fatalf("opensc-tool -s %s: data %q sw %s, want %q %s", ex.cmd, data, sw, ex.data, ex.sw)
 			}
 		}
+		if atr := openscATR(t, tool, reader); !bytes.Equal(atr, testATR) {
+			t.Fatalf("opensc-tool -a: ATR %X, want %X", atr, testATR)
+		}
 	})
+
+	t.Run("opensc-tool resets reach the card", func(t *testing.T) {
+		tool := systest.LookPath(t, "opensc-tool")
+		for _, kind := range []string{"warm", "cold"} {
+			before := card.counts()
+			out, err := exec.Command(tool, "-r", reader, "--reset="+kind).CombinedOutput()
+			if err != nil {
+				t.Fatalf("opensc-tool --reset %s: %v\n%s", kind, err, out)
+			}
+			after := card.counts()
+			t.Logf("opensc-tool --reset %s: %+v → %+v", kind, before, after)
+			switch kind {
+			case "warm":
+				if after.warm <= before.warm {
+					t.Fatalf("warm reset did not reach the card: %+v → %+v", before, after)
+				}
+			case "cold":
+				if after.off <= before.off || after.cold <= before.cold {
+					t.Fatalf("cold reset did not power-cycle the card: %+v → %+v", before, after)
+				}
+			}
+		}
+		// Our own handle saw the card reset under it: PC/SC says so once,
+		// then a Reset brings it back.
+		if _, err := c.Transmit(nil, mustHex("00A40004023F00")); !errors.Is(err, pcsc.ErrCardReset) {
+			t.Fatalf("Transmit after another client's reset: err = %v, want ErrCardReset", err)
+		}
+		if _, err := c.Reset(false); err != nil {
+			t.Fatalf("Reset after ErrCardReset: %v", err)
+		}
+		if got, err := c.Transmit(nil, mustHex("00A40004023F00")); err != nil || !bytes.Equal(got, mustHex("9000")) {
+			t.Fatalf("after Reset: %X, %v", got, err)
+		}
+	})
+}
+
+// openscATR reads the card's ATR with `opensc-tool -r reader -a`, which
+// prints it as colon-separated hex.
+func openscATR(t *testing.T, tool, reader string) []byte {
+	t.Helper()
+	out, err := exec.Command(tool, "-r", reader, "-a").CombinedOutput()
+	if err != nil {
+		t.Fatalf("opensc-tool -a: %v\n%s", err, out)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		l = strings.TrimSpace(l)
+		if b, err := hex.DecodeString(strings.ReplaceAll(l, ":", "")); err == nil && len(b) >= 2 {
+			return b
+		}
+	}
+	t.Fatalf("opensc-tool -a printed no ATR:\n%s", out)
+	return nil
 }
 
 var openscSW = regexp.MustCompile(`Received \(SW1=0x([0-9A-Fa-f]{2}), SW2=0x([0-9A-Fa-f]{2})\)`)
@@ -305,4 +362,78 @@ func ExampleDial() {
 	defer c.Close()
 	rsp, err := c.Transmit(nil, []byte{0x00, 0xA4, 0x00, 0x04, 0x02, 0x3F, 0x00})
 	fmt.Printf("%X %v\n", rsp, err)
+}
+
+func TestReaderListedAndCardRemoval(t *testing.T) {
+	served := pcsctest.Start(t, &echoCard{})
+	ctx, err := pcsc.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Close()
+	readers, err := ctx.Readers()
+	if err != nil || !slices.Contains(readers, served.Reader) {
+		t.Fatalf("Readers = %q, %v; want it to list %q", readers, err, served.Reader)
+	}
+	c, err := ctx.Connect(served.Reader, pcsc.Any)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got, err := c.Transmit(nil, mustHex("00A40004023F00")); err != nil || !bytes.Equal(got, mustHex("9000")) {
+		t.Fatalf("before removal: %X, %v", got, err)
+	}
+	served.Remove()
+	if _, err := c.Transmit(nil, mustHex("00A40004023F00")); !errors.Is(err, pcsc.ErrCardRemoved) {
+		t.Fatalf("Transmit after removal: err = %v, want ErrCardRemoved", err)
+	}
+	if _, err := ctx.Connect(served.Reader, pcsc.Any); !errors.Is(err, pcsc.ErrNoCard) {
+		t.Fatalf("Connect to the empty reader: err = %v, want ErrNoCard", err)
+	}
+	if _, err := ctx.Connect("No Such Reader 00 00", pcsc.Any); !errors.Is(err, pcsc.ErrNoReader) {
+		t.Fatalf("Connect to an unknown reader: err = %v, want ErrNoReader", err)
+	}
+}
+
+// brokenCard fails every command, as a bridged physical card that was
+// pulled out would.
+type brokenCard struct{ echoCard }
+
+func (c *brokenCard) Transmit(dst, cmd []byte) ([]byte, error) {
+	c.mu.Lock()
+	c.cmds++
+	c.mu.Unlock()
+	return dst, errors.New("card pulled out")
+}
+
+func TestFailingCardLooksRemoved(t *testing.T) {
+	card := &brokenCard{}
+	reader := pcsctest.Serve(t, card, vpcd.WithLogf(t.Logf))
+	c, err := pcsc.Dial(reader, pcsc.Any)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// vpcd drops the card; its driver reports a 0-byte response, which
+	// Transmit refuses.
+	if _, err := c.Transmit(nil, mustHex("00A40004023F00")); !errors.Is(err, apdu.ErrShortResponse) {
+		t.Fatalf("Transmit to a failing card: err = %v, want apdu.ErrShortResponse", err)
+	}
+	// pcscd sees the card leave; the handle then refers to a removed card.
+	ctx, err := pcsc.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Close()
+	if err := ctx.WaitEmpty(reader, 5*time.Second); err != nil {
+		t.Fatalf("reader never emptied after the card failed: %v", err)
+	}
+	_, err = c.Transmit(nil, mustHex("00A40004023F00"))
+	t.Logf("second Transmit: %v", err)
+	if !errors.Is(err, pcsc.ErrCardRemoved) && !errors.Is(err, pcsc.ErrCardReset) {
+		t.Fatalf("second Transmit: err = %v, want ErrCardRemoved or ErrCardReset", err)
+	}
+	if n := card.counts().cmds; n != 1 {
+		t.Fatalf("card saw %d commands, want 1", n)
+	}
 }

@@ -8,8 +8,10 @@
 // 35964 for the second) and both directions exchange frames of a 2-byte
 // big-endian length followed by that many payload bytes. A 1-byte payload
 // from vpcd is a control message (see Control); a longer payload is a command
-// APDU that the card answers with one response APDU frame. A zero-length
-// answer tells vpcd the card is gone.
+// APDU that the card answers with one response APDU frame. Closing the
+// connection removes the card. (A zero-length answer is no way to say so:
+// Debian's vpcd 0.8 then waits in a zero-byte recv(2), and pcscd's
+// SCardTransmit with it, until more bytes come.)
 //
 // Debian's vpcd writes each frame's length and payload as two TCP segments;
 // a peer relying on delayed ACKs stalls for the delayed-ACK timer on every

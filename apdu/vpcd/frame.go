@@ -54,6 +54,17 @@ func (c Control) String() string {
 // stream that ends inside a frame is ErrTruncated; a clean end of stream
 // before a frame begins is io.EOF.
 func ReadFrame(r io.Reader, hdr *[2]byte, buf []byte) ([]byte, error) {
+	return readFrame(r, hdr, buf, nil)
+}
+
+// readFrame is ReadFrame arming qa, when not nil, before each of its two
+// reads: Debian's vpcd sends the length and the payload as two segments.
+func readFrame(r io.Reader, hdr *[2]byte, buf []byte, qa *quickAcker) ([]byte, error) {
+	if qa != nil {
+		if err := qa.arm(); err != nil {
+			return nil, fmt.Errorf("vpcd: setting TCP_QUICKACK: %w", err)
+		}
+	}
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		if err == io.ErrUnexpectedEOF {
 			return nil, fmt.Errorf("%w: 1 of 2 length bytes", ErrTruncated)
@@ -63,6 +74,11 @@ func ReadFrame(r io.Reader, hdr *[2]byte, buf []byte) ([]byte, error) {
 	n := int(binary.BigEndian.Uint16(hdr[:]))
 	if n > len(buf) {
 		return nil, fmt.Errorf("%w: length %d exceeds buffer of %d", ErrFrameTooLong, n, len(buf))
+	}
+	if qa != nil && n > 0 {
+		if err := qa.arm(); err != nil {
+			return nil, fmt.Errorf("vpcd: setting TCP_QUICKACK: %w", err)
+		}
 	}
 	if _, err := io.ReadFull(r, buf[:n]); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {

@@ -18,6 +18,18 @@ const DefaultAddr = "127.0.0.1:35963"
 // ErrNoCard reports a Server created without a card.
 var ErrNoCard = errors.New("vpcd: no card to serve")
 
+// ErrCardFailed reports a card whose Transmit or Reset failed, or whose
+// response does not fit a frame. The server drops the connection and stays
+// away for at least CardFailedPause, so pcscd sees the card removed, then
+// connects again.
+var ErrCardFailed = errors.New("vpcd: card failed")
+
+// CardFailedPause is the least time the server stays disconnected after
+// ErrCardFailed: longer than pcscd's card presence poll (pcsc-lite
+// PCSCLITE_STATUS_POLL_RATE, 400 ms), so that pcscd notices the removal
+// instead of finding the card back at its next poll.
+const CardFailedPause = time.Second
+
 // Server connects a card to vpcd and answers vpcd's frames, reconnecting
 // with exponential backoff whenever vpcd is absent or drops the connection.
 type Server struct {
@@ -111,8 +123,12 @@ func (s *Server) Serve(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		s.logf("vpcd: %s: %v; retrying in %v", s.addr, err, backoff)
-		t := time.NewTimer(backoff)
+		wait := backoff
+		if errors.Is(err, ErrCardFailed) {
+			wait = max(wait, CardFailedPause)
+		}
+		s.logf("vpcd: %s: %v; retrying in %v", s.addr, err, wait)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()

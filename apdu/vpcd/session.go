@@ -34,16 +34,14 @@ func newSession(card apdu.Transport, logf func(string, ...any)) *session {
 // not nil, arms TCP_QUICKACK before every read.
 func (s *session) run(rw io.ReadWriter, qa *quickAcker) error {
 	for {
-		if qa != nil {
-			if err := qa.arm(); err != nil {
-				return fmt.Errorf("vpcd: setting TCP_QUICKACK: %w", err)
-			}
-		}
-		p, err := ReadFrame(rw, &s.hdr, s.in)
+		p, err := readFrame(rw, &s.hdr, s.in, qa)
 		if err != nil {
 			return err
 		}
-		frame, answer := s.handle(p)
+		frame, answer, err := s.handle(p)
+		if err != nil {
+			return err
+		}
 		if !answer {
 			continue
 		}
@@ -55,11 +53,14 @@ func (s *session) run(rw io.ReadWriter, qa *quickAcker) error {
 
 // handle processes one payload from vpcd and returns the frame to answer,
 // if any. A card that fails (an error, or a response too long for a frame)
-// is answered with a zero-length frame, which vpcd takes as "card removed".
-func (s *session) handle(p []byte) (frame []byte, answer bool) {
+// is an ErrCardFailed error: the server then drops the connection, which
+// vpcd takes as card removal. (A zero-length answer does not work: Debian's
+// vpcd 0.8 then blocks in recv(2) of zero bytes, and with it pcscd's
+// SCardTransmit, until the card sends something more.)
+func (s *session) handle(p []byte) (frame []byte, answer bool, err error) {
 	switch len(p) {
 	case 0:
-		return nil, false // not part of the protocol; nothing to answer
+		return nil, false, nil // not part of the protocol; nothing to answer
 	case 1:
 		return s.control(Control(p[0]))
 	}
@@ -71,18 +72,18 @@ func (s *session) handle(p []byte) (frame []byte, answer bool) {
 		err = fmt.Errorf("%w: response of %d bytes", ErrFrameTooLong, len(out)-2)
 	}
 	if err != nil {
-		s.logf("vpcd: card failed on command %X: %v; answering card removed", p[:min(len(p), 5)], err)
-		return s.empty(), true
+		return nil, false, fmt.Errorf("%w: command %X: %w", ErrCardFailed, p[:min(len(p), 5)], err)
 	}
 	if cap(out) > cap(s.out) {
 		s.out = out[:0] // the card grew the buffer; keep the larger one
 	}
 	binary.BigEndian.PutUint16(out[:2], uint16(len(out)-2))
-	return out, true
+	return out, true, nil
 }
 
-// control carries out a vpcd control message. Only GetATR is answered.
-func (s *session) control(c Control) (frame []byte, answer bool) {
+// control carries out a vpcd control message. Only GetATR is answered; a
+// card that cannot give an ATR is an ErrCardFailed error.
+func (s *session) control(c Control) (frame []byte, answer bool, err error) {
 	switch c {
 	case PowerOff:
 		if po, ok := s.card.(apdu.PowerOffer); ok {
@@ -92,16 +93,16 @@ func (s *session) control(c Control) (frame []byte, answer bool) {
 		}
 		// The ATR is kept: vpcd polls presence with get ATR, also while
 		// the card is unpowered, and that poll must not power it on.
-		return nil, false
+		return nil, false, nil
 	case PowerOn, Reset:
 		atr, err := s.card.Reset(c == PowerOn)
 		if err != nil {
 			s.logf("vpcd: %v: %v", c, err)
 			s.atr = s.atr[:0]
-			return nil, false
+			return nil, false, nil
 		}
 		s.atr = append(s.atr[:0], atr...)
-		return nil, false
+		return nil, false, nil
 	case GetATR:
 		if len(s.atr) == 0 {
 			// vpcd polls presence with get ATR from the moment the card
@@ -109,25 +110,21 @@ func (s *session) control(c Control) (frame []byte, answer bool) {
 			// learn its ATR.
 			atr, err := s.card.Reset(true)
 			if err != nil {
-				s.logf("vpcd: power on for get ATR: %v", err)
-				return s.empty(), true
+				return nil, false, fmt.Errorf("%w: power on for get ATR: %w", ErrCardFailed, err)
+			}
+			if len(atr) == 0 {
+				return nil, false, fmt.Errorf("%w: power on for get ATR: empty ATR", ErrCardFailed)
 			}
 			s.atr = append(s.atr[:0], atr...)
 		}
 		out, err := AppendFrame(s.out[:0], s.atr)
 		if err != nil {
-			return s.empty(), true
+			return nil, false, fmt.Errorf("%w: ATR: %w", ErrCardFailed, err)
 		}
-		return out, true
+		return out, true, nil
 	}
 	s.logf("vpcd: ignoring unknown %v", c)
-	return nil, false
-}
-
-// empty returns a zero-length frame.
-func (s *session) empty() []byte {
-	s.out = append(s.out[:0], 0, 0)
-	return s.out
+	return nil, false, nil
 }
 
 // errClosed reports whether err is the end of a connection rather than a

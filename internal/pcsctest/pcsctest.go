@@ -44,6 +44,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -212,32 +213,58 @@ func TakeSlot(t testing.TB, ctx *pcsc.Context) Slot {
 	}
 }
 
-// Serve serves card on a free vpcd slot of a running (or newly started)
-// pcscd and returns the reader name once pcscd reports the card present.
-// opts are passed to vpcd.NewServer (the address is the slot's). When the
-// test ends the card is disconnected, the reader is seen empty again and
-// the slot is released; card itself is not closed.
-func Serve(t testing.TB, card apdu.Transport, opts ...vpcd.Option) (reader string) {
+// Served is a card being served on a vpcd slot by Start.
+type Served struct {
+	// Reader is the PC/SC name of the reader holding the card.
+	Reader string
+	// Slot is the vpcd slot in use.
+	Slot Slot
+
+	t      testing.TB
+	ctx    *pcsc.Context
+	cancel context.CancelFunc
+	done   chan error
+	once   sync.Once
+}
+
+// Remove takes the card out of the reader: it stops serving, and waits
+// until pcscd reports the reader empty. The slot stays held until the test
+// ends. Remove is idempotent and also runs when the test ends.
+func (s *Served) Remove() {
+	s.once.Do(func() {
+		s.cancel()
+		if err := <-s.done; err != nil {
+			s.t.Errorf("pcsctest: vpcd server: %v", err)
+		}
+		if err := s.ctx.WaitEmpty(s.Reader, cardWait); err != nil {
+			s.t.Logf("pcsctest: %s did not empty after the card left: %v", s.Reader, err)
+		}
+	})
+}
+
+// Start serves card on a free vpcd slot of a running (or newly started)
+// pcscd and returns once pcscd reports the card present. opts are passed to
+// vpcd.NewServer (the address is the slot's). When the test ends the card
+// is removed and the slot released; card itself is not closed.
+func Start(t testing.TB, card apdu.Transport, opts ...vpcd.Option) *Served {
 	t.Helper()
 	ctx := EnsurePCSCD(t)
 	slot := TakeSlot(t, ctx)
 	srvCtx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
+	s := &Served{Reader: slot.Reader, Slot: slot, t: t, ctx: ctx, cancel: cancel, done: make(chan error, 1)}
 	opts = append(opts, vpcd.WithAddr(fmt.Sprintf("127.0.0.1:%d", slot.Port)),
 		vpcd.WithBackoff(10*time.Millisecond, 500*time.Millisecond))
 	srv := vpcd.NewServer(card, opts...)
-	go func() { done <- srv.Serve(srvCtx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("pcsctest: vpcd server: %v", err)
-		}
-		if err := ctx.WaitEmpty(slot.Reader, cardWait); err != nil {
-			t.Logf("pcsctest: %s did not empty after the card left: %v", slot.Reader, err)
-		}
-	})
+	go func() { s.done <- srv.Serve(srvCtx) }()
+	t.Cleanup(s.Remove)
 	if err := ctx.WaitCard(slot.Reader, cardWait); err != nil {
 		t.Fatalf("pcsctest: card served on port %d never appeared in %q: %v", slot.Port, slot.Reader, err)
 	}
-	return slot.Reader
+	return s
+}
+
+// Serve is Start for tests that need only the reader name.
+func Serve(t testing.TB, card apdu.Transport, opts ...vpcd.Option) (reader string) {
+	t.Helper()
+	return Start(t, card, opts...).Reader
 }

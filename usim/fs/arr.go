@@ -16,6 +16,25 @@ const (
 	AccessDelete     Access = 0x40 // DELETE FILE (self)
 )
 
+var accessNames = [...]string{"READ", "UPDATE", "WRITE", "DEACTIVATE", "ACTIVATE", "TERMINATE", "DELETE"}
+
+// String lists the access modes set, e.g. "READ|UPDATE".
+func (a Access) String() string {
+	s := ""
+	for i, n := range accessNames {
+		if a&(1<<i) != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += n
+		}
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
 // Security condition and access mode DO tags of the expanded format (ETSI
 // TS 102 221 §9.2.4, ISO/IEC 7816-4 §9.3.3).
 const (

@@ -61,9 +61,14 @@ func setEF(ch *chanState, n Node, parent Node) {
 	ch.ef, ch.df = n, parent
 }
 
+// wantsExactly reports an Le that asks for exactly Ne bytes: not absent
+// and not the "as many as available" 00 / 0000 (ISO/IEC 7816-4 §5.1).
+func wantsExactly(ne int) bool { return ne != 0 && ne != apdu.MaxShortNe && ne != apdu.MaxNe }
+
 // readBinary is READ BINARY, ETSI TS 102 221 §11.1.3: up to Ne bytes from
-// the offset (Le=00 or no Le: up to 256); an offset at or beyond the end
-// answers 6B00, fewer bytes than an explicit Le answers them with 6282.
+// the offset (Le=00, 0000 or no Le: as many as available, at most 256 for
+// a short Le); an offset at or beyond the end answers 6B00, fewer bytes
+// than an explicit Le answers them with 6282.
 func (f *FS) readBinary(ctx *jc.Context, cmd *apdu.Command) error {
 	if len(cmd.Data) != 0 {
 		return apdu.SWWrongLength
@@ -87,7 +92,7 @@ func (f *FS) readBinary(ctx *jc.Context, cmd *apdu.Command) error {
 	k := min(ne, len(c)-off)
 	ctx.Out = append(ctx.Out, c[off:off+k]...)
 	setEF(ch, n, f.nodes[n].parent)
-	if k < ne && cmd.Ne != apdu.MaxShortNe && cmd.Ne != 0 {
+	if k < ne && wantsExactly(cmd.Ne) {
 		return apdu.SWWarningEOF
 	}
 	return nil

@@ -1,6 +1,12 @@
 package fs
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/uiccsim/uiccsim/usim/jc"
+)
 
 const selUSIM = "00A4040C0CA0000000871002FF49FF0589"
 
@@ -94,12 +100,86 @@ func TestGetChallengeAndMisc(t *testing.T) {
 		{"0084010008", "6A86"},
 		{"8084000008", "6E00"},
 		{"00FE000000", "6D00"},
-		{"80AA000003A10101", "9000"}, // TERMINAL CAPABILITY
+		{"80AA000005A903800101", "9000"}, // TERMINAL CAPABILITY (the runtime's)
 		{"80AA0000", "6700"},
-		{"00AA000003A10101", "6E00"},
+		{"00AA000005A903800101", "6D00"},
 		{"80F2030000", "6A86"},
 		{"80F2000200", "6A86"},
 		{"80F200000100", "6700"}, // STATUS with data
 		{"80F2010C00", "9000"},
+	})
+}
+
+// Remote APDUs (jc.Runtime.Exec) run on their own channel with the remote
+// access domain, not the terminal's verifications.
+func TestRemoteExec(t *testing.T) {
+	c := buildCard(t, Options{})
+	var got []string
+	exec := func(ctx *jc.Context, cmds ...string) {
+		for _, s := range cmds {
+			r, err := ctx.Runtime().Exec(nil, hx(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%X", r))
+		}
+	}
+	c.rt.SetEnvelopeHandler(func(ctx *jc.Context, data []byte) error {
+		exec(ctx, "00A4080C047FFF6F07", selUSIM, "00A4000C026F07", "00D6000001AA", "00B0000001")
+		return nil
+	})
+	c.run(t, []step{
+		{"0020000A083838383838383838", "9000"}, // the terminal's ADM1 does not count remotely
+		{"80C2000001D1", "9000"},
+	})
+	if s := strings.Join(got, ","); s != "6A82,9000,9000,6982,089000" {
+		t.Fatalf("remote answers %s", s)
+	}
+	got = nil
+	c.fs.SetRemoteAccess(false, KeyADM1)
+	c.run(t, []step{{"80C2000001D1", "9000"}})
+	if s := strings.Join(got, ","); s != "9000,9000,9000,9000,AA9000" { // the remote channel kept its ADF
+		t.Fatalf("remote answers with ADM1 rights %s", s)
+	}
+	if df, ef := c.fs.Current(0); df != 0 || ef != NoNode {
+		t.Fatal("remote selections moved channel 0")
+	}
+	c.fs.SetRemoteAccess(true)
+	got = nil
+	c.rt.SetEnvelopeHandler(func(ctx *jc.Context, data []byte) error {
+		exec(ctx, "00A4080C047FFF6F07", "00A4080C022FE2", "00D6000001AA") // 2FE2 update is NEV
+		return nil
+	})
+	c.run(t, []step{{"80C2000001D1", "9000"}})
+	if s := strings.Join(got, ","); s != "9000,9000,6982" {
+		t.Fatalf("full access answers %s", s)
+	}
+}
+
+// Responses longer than one short APDU: extended Le on T=1, 256-byte
+// chunks and GET RESPONSE on T=0.
+func TestLongResponses(t *testing.T) {
+	c := buildCard(t, Options{})
+	data := make([]byte, 300)
+	for i := range data {
+		data[i] = byte(i)
+	}
+	if _, err := c.fs.AddEF(c.adf, Spec{FID: 0x6F60, Name: "big", Size: 300, Data: data, ARR: arrADF(9)}); err != nil {
+		t.Fatal(err)
+	}
+	c.run(t, []step{{selUSIM, "9000"}, {"00A4000C026F60", "9000"}})
+	hexOf := func(b []byte) string { return fmt.Sprintf("%X", b) }
+	// T=0, extended Le 0000 (65536): the first 256 bytes, then 61 2C.
+	c.run(t, []step{
+		{"00B00000000000", hexOf(data[:256]) + "612C"},
+		{"00C000002C", hexOf(data[256:]) + "9000"},
+		{"00B000000000FF", hexOf(data[:255]) + "9000"}, // READ BINARY reads Le bytes
+		{"00B0010000", hexOf(data[256:]) + "9000"},
+	})
+	c.rt.SetT1(true)
+	c.run(t, []step{
+		{"00B00000000000", hexOf(data) + "9000"},
+		{"00B00000000100", hexOf(data[:256]) + "9000"},
+		{"00B0010000", hexOf(data[256:]) + "9000"},
 	})
 }

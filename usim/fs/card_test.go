@@ -105,6 +105,7 @@ func buildCard(t testing.TB, o Options) *testCard {
 	df := must(f.AddDF(c.adf, Spec{FID: 0x5F3B, Name: "DF.GSM-ACCESS", ARR: arrADF(1)}))
 	must(f.AddEF(df, Spec{FID: 0x4F20, SFI: 1, Name: "EF.Kc", Size: 9, ARR: arrADF(9)}))
 	must(f.AddEF(c.adf, Spec{FID: 0x6F40, Name: "EF.OPEN", Size: 4, ARR: arrADF(9)}))
+	must(f.AddEF(c.adf, Spec{FID: 0x6F61, Name: "EF.BIG", Size: 600, ARR: arrADF(9)}))
 	isim := must(f.AddADF(Spec{FID: 0x7FB0, Name: "ADF.ISIM", AID: isimAID, ARR: arr(1), PINs: []KeyRef{KeyPIN1, KeyPIN2, KeyADM1, KeyADM2}}))
 	must(f.AddEF(isim, Spec{FID: 0x6F02, Name: "EF.IMPI", Size: 8, ARR: arr(1)}))
 	for _, p := range []PIN{

@@ -44,6 +44,13 @@
 // contents with Content / Record (read-only views) and change them with
 // Write / WriteRecord, which run inside the command's store transaction.
 //
+// Commands an OTA applet runs for the card (jc.Runtime.Exec, remote APDUs
+// of ETSI TS 102 226) use the remote channel, whose rights SetRemoteAccess
+// grants (full access, or those of ADM1…) instead of the terminal's PIN
+// verifications.
+//
 // After restoring an image (store.LoadFile), fs.Open(st, opts) rebuilds the
-// same FS; attach it and install the applets again.
+// same FS; attach it and install the applets again. Store cell names
+// beginning "fs." and "pin." belong to this package; applets keep their own
+// state in cells under other names.
 package fs

@@ -65,3 +65,27 @@ func TestPatchLenLongForm(t *testing.T) {
 		t.Fatalf("% X", dst[:5])
 	}
 }
+
+func TestTypedValueNames(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{FileID(0x6F07).String(), "6F07"},
+		{SFI(7).String(), "SFI 7"},
+		{SFI(0).String(), "no SFI"},
+		{KindADF.String(), "ADF"},
+		{Cyclic.String(), "cyclic"},
+		{LCSIActivated.String(), "operational, activated"},
+		{LCSIDeactivated.String(), "operational, deactivated"},
+		{KeyPIN1.String(), "PIN1"},
+		{KeyPIN2.String(), "PIN2"},
+		{KeyUniversal.String(), "UPIN"},
+		{KeyADM1.String(), "ADM1"},
+		{KeyRef(0x8E).String(), "ADM10"},
+		{KeyRef(0x83).String(), "PIN2.APP3"},
+		{(AccessRead | AccessUpdate).String(), "READ|UPDATE"},
+		{Access(0).String(), "none"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/uiccsim/uiccsim/apdu"
@@ -22,6 +23,7 @@ var fuzzTemplates = []string{
 	"0084000008", "00A4080C047FFF6F07", "00B0870009", "00B2000204", "8012000000",
 	"8010000002FFFF", "80C2000002D100", "00A4040407A0000000871004", "00A4030C", "00200001",
 	"002C0081", "80F20000", "00A40004022F00", "00B2010423",
+	"00A4000C026F61", "00B00000000000", "00D6010000012C" + strings.Repeat("5A", 300), "00B0000000",
 }
 
 type pinSnap struct {

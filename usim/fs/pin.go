@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/usim/jc"
 	"github.com/uiccsim/uiccsim/usim/store"
 )
 
@@ -71,15 +72,25 @@ type PIN struct {
 	Value []byte
 	// PUK is the unblock key (8 bytes after FF padding); nil for none.
 	PUK []byte
-	// Retries and PUKRetries are the try limits, 1..15 (defaults 3, 10).
+	// Retries and PUKRetries are the try limits, 1..15 (defaults 3, 10):
+	// the value a retry counter returns to after a correct presentation
+	// (TS 102 221 §9.5.2).
 	Retries, PUKRetries int
+	// Failed and PUKFailed are the consecutive wrong presentations the card
+	// has already counted, 0..Retries (0..PUKRetries): the retry counter
+	// starts at Retries-Failed, so the zero value is a fresh counter and
+	// Failed == Retries creates the PIN blocked (VERIFY answers 6983 until
+	// UNBLOCK PIN, TS 102 221 §11.1.9, §11.1.13); PUKFailed == PUKRetries
+	// blocks the unblock key for good. A card restored from a record of
+	// 63Cx counters sets them to Retries-x.
+	Failed, PUKFailed int
 	// Disabled starts the PIN disabled (its access conditions hold).
 	Disabled bool
 }
 
-// String prints the key reference and limits, never the values.
+// String prints the key reference and counters, never the values.
 func (p PIN) String() string {
-	return fmt.Sprintf("%s (value redacted, %d retries, PUK set: %t)", p.Ref, p.Retries, p.PUK != nil)
+	return fmt.Sprintf("%s (value redacted, %d retries, %d failed, PUK set: %t)", p.Ref, p.Retries, p.Failed, p.PUK != nil)
 }
 
 const (
@@ -133,7 +144,9 @@ func validValue(k KeyRef, v []byte) bool {
 	return n >= 4
 }
 
-// AddPIN creates a PIN or ADM key with its retry counters in the store.
+// AddPIN creates a PIN or ADM key with its retry counters in the store:
+// Retries-Failed tries left for the PIN, PUKRetries-PUKFailed for its
+// unblock key (TS 102 221 §9.5.2).
 func (f *FS) AddPIN(p PIN) error {
 	bad := func(what string) error { return fmt.Errorf("%w: %s: %s", ErrBadSpec, p.Ref, what) }
 	if !p.Ref.Valid() {
@@ -155,6 +168,20 @@ func (f *FS) AddPIN(p PIN) error {
 	if p.Retries < 1 || p.Retries > 15 || p.PUKRetries < 1 || p.PUKRetries > 15 {
 		return bad("retries outside 1..15")
 	}
+	if p.Failed < 0 || p.Failed > p.Retries {
+		return bad(fmt.Sprintf("failed presentations %d outside 0..%d (the retry limit)", p.Failed, p.Retries))
+	}
+	if p.PUKFailed < 0 || p.PUKFailed > p.PUKRetries {
+		return bad(fmt.Sprintf("failed unblock key presentations %d outside 0..%d (the unblock retry limit)", p.PUKFailed, p.PUKRetries))
+	}
+	if p.Disabled && p.Failed == p.Retries {
+		// A disabled PIN refuses VERIFY without counting (§11.1.9) and a
+		// blocked one cannot be disabled (§11.1.12): never both.
+		return bad("a disabled PIN cannot start blocked")
+	}
+	if p.PUK == nil && p.PUKFailed != 0 {
+		return bad("failed unblock key presentations without an unblock key")
+	}
 	if p.Disabled && !p.Ref.disablable() {
 		return bad("only application PINs and the universal PIN can be disabled")
 	}
@@ -163,7 +190,7 @@ func (f *FS) AddPIN(p PIN) error {
 	if !p.Disabled {
 		cell[pinFlags] |= flagEnabled
 	}
-	cell[pinTries], cell[pinMax] = byte(p.Retries), byte(p.Retries)
+	cell[pinTries], cell[pinMax] = byte(p.Retries-p.Failed), byte(p.Retries)
 	copy(cell[pinValue:], v[:])
 	if p.PUK != nil {
 		u, ok := pad8(p.PUK)
@@ -171,7 +198,7 @@ func (f *FS) AddPIN(p PIN) error {
 			return bad("PUK must be 1..8 bytes")
 		}
 		cell[pinFlags] |= flagHasPUK
-		cell[pinPUKTries], cell[pinPUKMax] = byte(p.PUKRetries), byte(p.PUKRetries)
+		cell[pinPUKTries], cell[pinPUKMax] = byte(p.PUKRetries-p.PUKFailed), byte(p.PUKRetries)
 		copy(cell[pinPUK:], u[:])
 	}
 	var ref store.Ref
@@ -219,14 +246,19 @@ func (f *FS) PINState(k KeyRef) (PINState, error) {
 		Enabled: b[pinFlags]&flagEnabled != 0, Verified: f.verified[k]}, nil
 }
 
-// satisfied reports whether key reference k's access condition holds: it
-// is verified, or it is a disabled PIN (TS 102 221 §9.5.2).
+// satisfied reports whether key reference k's access condition holds for
+// the command being processed: it is verified (on the remote channel: in
+// the remote access domain), or it is a disabled PIN (TS 102 221 §9.5.2).
 func (f *FS) satisfied(k KeyRef) bool {
+	remote := f.curCh == jc.RemoteChannel
+	if remote && (f.remoteFull || f.remoteKeys[k]) {
+		return true
+	}
 	i := f.pinIdx[k]
 	if i < 0 {
 		return false
 	}
-	if f.verified[k] {
+	if f.verified[k] && !remote {
 		return true
 	}
 	return f.st.Bytes(f.pins[i].ref)[pinFlags]&flagEnabled == 0
@@ -280,7 +312,9 @@ func (f *FS) pinCommand(cmd *apdu.Command) (pin, error) {
 }
 
 // verify is VERIFY PIN, TS 102 221 §11.1.9. Without data it reports the
-// retry counter (63Cx) or 9000 when no verification is needed.
+// retry counter (63Cx) or 9000 when no verification is needed; a PIN value
+// needs the PIN enabled (else 6984, referenced data invalidated) and not
+// blocked (6983).
 func (f *FS) verify(cmd *apdu.Command) error {
 	p, err := f.pinCommand(cmd)
 	if err != nil {
@@ -298,6 +332,9 @@ func (f *FS) verify(cmd *apdu.Command) error {
 	}
 	if len(cmd.Data) != 8 {
 		return apdu.SWWrongLength
+	}
+	if b[pinTries] != 0 && b[pinFlags]&flagEnabled == 0 {
+		return apdu.SWReferencedDataInvalid
 	}
 	ok, sw, err := f.try(p, cmd.Data, false)
 	if err != nil || !ok {
@@ -372,7 +409,8 @@ func (f *FS) enableDisable(cmd *apdu.Command, enable bool) error {
 }
 
 // unblock is UNBLOCK PIN, TS 102 221 §11.1.13: unblock key ‖ new PIN, or
-// no data to read the unblock counter.
+// no data to read the unblock counter. Success sets the new value, resets
+// both counters, enables the PIN and satisfies its access condition.
 func (f *FS) unblock(cmd *apdu.Command) error {
 	p, err := f.pinCommand(cmd)
 	if err != nil {
@@ -403,6 +441,11 @@ func (f *FS) unblock(cmd *apdu.Command) error {
 	}
 	if err := f.st.Write(p.ref, pinValue, cmd.Data[8:]); err != nil {
 		return err
+	}
+	if b[pinFlags]&flagEnabled == 0 {
+		if err := f.st.Write(p.ref, pinFlags, []byte{b[pinFlags] | flagEnabled}); err != nil {
+			return err
+		}
 	}
 	if err := f.st.WriteThrough(p.ref, pinTries, []byte{b[pinMax]}); err != nil {
 		return err

@@ -7,23 +7,22 @@ import (
 
 // Instruction codes of ETSI TS 102 221 §10.1.2 Table 10.5 handled here.
 const (
-	insSelect             = 0xA4
-	insStatus             = 0xF2
-	insReadBinary         = 0xB0
-	insUpdateBinary       = 0xD6
-	insReadRecord         = 0xB2
-	insUpdateRecord       = 0xDC
-	insSearchRecord       = 0xA2
-	insIncrease           = 0x32
-	insVerify             = 0x20
-	insChangePIN          = 0x24
-	insDisablePIN         = 0x26
-	insEnablePIN          = 0x28
-	insUnblockPIN         = 0x2C
-	insDeactivate         = 0x04
-	insActivate           = 0x44
-	insGetChallenge       = 0x84
-	insTerminalCapability = 0xAA
+	insSelect       = 0xA4
+	insStatus       = 0xF2
+	insReadBinary   = 0xB0
+	insUpdateBinary = 0xD6
+	insReadRecord   = 0xB2
+	insUpdateRecord = 0xDC
+	insSearchRecord = 0xA2
+	insIncrease     = 0x32
+	insVerify       = 0x20
+	insChangePIN    = 0x24
+	insDisablePIN   = 0x26
+	insEnablePIN    = 0x28
+	insUnblockPIN   = 0x2C
+	insDeactivate   = 0x04
+	insActivate     = 0x44
+	insGetChallenge = 0x84
 )
 
 // Process handles one file-system command (jc.Base): the class byte must
@@ -31,9 +30,10 @@ const (
 // family), else 6E00; unknown instructions answer 6D00.
 func (f *FS) Process(ctx *jc.Context, cmd *apdu.Command) error {
 	f.saved, f.savedCh = f.ch[ctx.Channel()], ctx.Channel()
+	f.curCh = ctx.Channel()
 	prop := cmd.Class().Kind() == apdu.ClassProprietary
 	switch cmd.INS {
-	case insStatus, insIncrease, insTerminalCapability:
+	case insStatus, insIncrease:
 		if !prop {
 			return apdu.SWCLANotSupported
 		}
@@ -79,23 +79,8 @@ func (f *FS) Process(ctx *jc.Context, cmd *apdu.Command) error {
 		return f.activation(ctx, cmd, true)
 	case insGetChallenge:
 		return f.getChallenge(ctx, cmd)
-	case insTerminalCapability:
-		return f.terminalCapability(cmd)
 	}
 	return apdu.SWINSNotSupported
-}
-
-// terminalCapability is TERMINAL CAPABILITY, ETSI TS 102 221 §11.1.19:
-// the terminal announces its capabilities (a TLV list) and the card
-// acknowledges.
-func (f *FS) terminalCapability(cmd *apdu.Command) error {
-	if cmd.P1 != 0 || cmd.P2 != 0 {
-		return apdu.SWIncorrectP1P2
-	}
-	if len(cmd.Data) == 0 {
-		return apdu.SWWrongLength
-	}
-	return nil
 }
 
 // Attach makes the file system the runtime's issuer layer (jc.Base).

@@ -111,7 +111,7 @@ func (f *FS) readRecord(ctx *jc.Context, cmd *apdu.Command) error {
 	ctx.Out = append(ctx.Out, f.record(n, t)...)
 	setEF(ch, n, x.parent)
 	ch.rec = ptr
-	if cmd.Ne != 0 && cmd.Ne != apdu.MaxShortNe && cmd.Ne > x.recLen {
+	if wantsExactly(cmd.Ne) && cmd.Ne > x.recLen {
 		return apdu.SWWarningEOF
 	}
 	return nil

@@ -117,7 +117,7 @@ func TestImageRoundTrip(t *testing.T) {
 		{"8032000003000001", "6106"},
 		{"00A4000C026F3C", "9000"},
 		{"00040000", "9000"},
-		{"0020000108 39393939FFFFFFFF", "63C2"},
+		{"0020008108 39393939FFFFFFFF", "63C2"},
 	})
 	p := filepath.Join(t.TempDir(), "card.img")
 	if err := c.st.SaveFile(p); err != nil {

@@ -60,9 +60,13 @@ type FS struct {
 	pins     []pin
 	pinIdx   [256]int16
 	verified [256]bool
-	ch       [jc.MaxChannels]chanState
+	ch       [jc.Channels]chanState
 	saved    chanState // channel state before the last Process, for Undo
 	savedCh  int
+	curCh    int // channel of the command being processed
+
+	remoteFull bool      // access domain of jc.RemoteChannel: full access
+	remoteKeys [256]bool // …or these key references
 }
 
 const cellPrefix = "fs."
@@ -383,5 +387,25 @@ func (f *FS) Undo(ch int) {
 	}
 }
 
-// Current returns channel ch's current DF and EF (NoNode when none).
-func (f *FS) Current(ch int) (df, ef Node) { return f.ch[ch].df, f.ch[ch].ef }
+// SetRemoteAccess sets the access domain of commands run on
+// jc.RemoteChannel (remote file management, ETSI TS 102 226 §8.2.1.3.2.1:
+// full access, or access with the rights of the given key references such
+// as ADM1). Remote commands do not use the terminal's PIN verifications;
+// NEVER stays never. The default grants nothing beyond ALWAYS and disabled
+// PINs.
+func (f *FS) SetRemoteAccess(full bool, keys ...KeyRef) {
+	f.remoteFull = full
+	f.remoteKeys = [256]bool{}
+	for _, k := range keys {
+		f.remoteKeys[k] = true
+	}
+}
+
+// Current returns channel ch's current DF and EF (NoNode when none, or
+// for a channel number outside 0..jc.RemoteChannel).
+func (f *FS) Current(ch int) (df, ef Node) {
+	if ch < 0 || ch >= len(f.ch) {
+		return NoNode, NoNode
+	}
+	return f.ch[ch].df, f.ch[ch].ef
+}

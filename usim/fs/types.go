@@ -55,6 +55,7 @@ const (
 
 var kindNames = [...]string{"", "MF", "DF", "ADF", "EF"}
 
+// String names the kind as TS 102 221 §8.1 does: MF, DF, ADF, EF.
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && k != 0 {
 		return kindNames[k]
@@ -77,6 +78,7 @@ const (
 
 var structureNames = [...]string{"", "transparent", "linear fixed", "cyclic"}
 
+// String names the structure: transparent, linear fixed, cyclic.
 func (s Structure) String() string {
 	if int(s) < len(structureNames) && s != 0 {
 		return structureNames[s]
@@ -109,6 +111,7 @@ const (
 	LCSITerminated  LCSI = 0x0C
 )
 
+// String names the life cycle state of ISO/IEC 7816-4 Table 13.
 func (l LCSI) String() string {
 	switch {
 	case l == LCSICreation:

@@ -16,9 +16,13 @@
 //   - every command in one usim/store transaction, committed when it
 //     succeeds and rolled back when it fails or power is lost;
 //   - proactive plumbing (TS 102 221 §7.4.2, §11.2): TERMINAL PROFILE,
-//     ENVELOPE and TERMINAL RESPONSE hooks, a FETCH queue announced by 91xx.
+//     ENVELOPE and TERMINAL RESPONSE hooks, a FETCH queue announced by 91xx;
+//   - Exec, which runs remote APDUs (ETSI TS 102 226) for an OTA applet on
+//     an internal channel (RemoteChannel) inside the current transaction.
 //
 // A Runtime is an apdu.Transport (and apdu.PowerOffer): Reset returns the
 // ATR (a T=0 UICC ATR by default), Transmit appends the response APDU, so
-// it can be driven in-process or served to vpcd.
+// it can be driven in-process or served to vpcd. A Runtime is not safe for
+// concurrent use: a card processes one command at a time, and so must its
+// callers.
 package jc

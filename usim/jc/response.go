@@ -20,12 +20,13 @@ func (rt *Runtime) shape(dst []byte, c *apdu.Command, data []byte, sw apdu.Statu
 		if c.Ne == 0 || len(c.Data) > 0 {
 			return rt.keep(dst, data, sw)
 		}
-		switch {
-		case len(data) == c.Ne, c.Ne == apdu.MaxShortNe && len(data) < c.Ne:
+		if len(data) > apdu.MaxShortNe { // more than one T=0 response holds
+			n := min(c.Ne, apdu.MaxShortNe)
+			rt.keepRest(data[n:], sw)
+			return apdu.AppendResponse(dst, data[:n], moreSW(len(data)-n))
+		}
+		if len(data) == c.Ne || (c.Ne == apdu.MaxShortNe && len(data) < c.Ne) {
 			return apdu.AppendResponse(dst, data, sw)
-		case len(data) > apdu.MaxShortNe:
-			rt.keepRest(data[c.Ne:], sw)
-			return apdu.AppendResponse(dst, data[:c.Ne], moreSW(len(data)-c.Ne))
 		}
 		return appendSW(dst, apdu.StatusWord(0x6C00|len(data)&0xFF))
 	}

@@ -13,6 +13,15 @@ import (
 // the further coding).
 const MaxChannels = 20
 
+// RemoteChannel is the internal channel on which Exec runs commands for
+// the card itself (remote APDUs of ETSI TS 102 226 carried by OTA): it
+// has its own current application, DF and EF, and no class byte reaches it.
+const RemoteChannel = MaxChannels
+
+// Channels is the number of channel states a Base keeps: the 20 logical
+// channels and RemoteChannel.
+const Channels = MaxChannels + 1
+
 // DefaultATR is the answer-to-reset of a UICC offering T=0 (and T=15
 // global parameters), as a commercial programmable UICC answers it:
 // TS=3B, T0=9F (TA1, TD1, 15 historical bytes), TA1=96 (Fi=512, Di=32),
@@ -66,13 +75,18 @@ type Runtime struct {
 	st   *store.Store
 	base Base
 	apps []installed
-	ch   [MaxChannels]channel
+	ch   [Channels]channel
 	t1   bool
 	atr  []byte
 
-	powered bool
-	ctx     Context
-	cmd     apdu.Command // the command being processed (kept here so it never escapes)
+	powered          bool
+	extendedChannels bool // TERMINAL CAPABILITY announced channels 4..19
+	ctx              Context
+	cmd              apdu.Command // the command being processed (kept here so it never escapes)
+	rctx             Context      // Exec's context and command
+	rcmd             apdu.Command
+	inExec           bool
+	busy             bool // inside Transmit: handlers must use Exec, not Transmit
 
 	// T=0 / T=1 pending response for GET RESPONSE.
 	pend    []byte
@@ -96,6 +110,7 @@ func New(o Options) *Runtime {
 	rt.atr = append([]byte(nil), rt.atr...)
 	rt.ctx.rt = rt
 	rt.ctx.Out = make([]byte, 0, 512)
+	rt.rctx = Context{rt: rt, channel: RemoteChannel, Out: make([]byte, 0, 512)}
 	rt.pend = make([]byte, 0, 512)
 	rt.resetChannels()
 	return rt
@@ -141,6 +156,7 @@ func (rt *Runtime) resetChannels() {
 		rt.ch[i] = channel{app: -1}
 	}
 	rt.ch[0].open = true
+	rt.ch[RemoteChannel].open = true
 	rt.hasPend = false
 }
 
@@ -155,6 +171,7 @@ func (rt *Runtime) Reset(cold bool) ([]byte, error) {
 		}
 	}
 	rt.resetChannels()
+	rt.extendedChannels = false
 	rt.proactive.reset()
 	if rt.base != nil {
 		rt.base.Reset()
@@ -186,6 +203,11 @@ func (rt *Runtime) Transmit(dst, cmd []byte) ([]byte, error) {
 	if rt.st.Dead() {
 		return dst, ErrMute
 	}
+	if rt.busy {
+		return dst, errors.New("jc: Transmit called from a command handler (use Exec)")
+	}
+	rt.busy = true
+	defer func() { rt.busy = false }()
 	var err error
 	if rt.cmd, err = apdu.ParseCommand(cmd); err != nil {
 		return appendSW(dst, apdu.SWWrongLength), nil
@@ -327,6 +349,7 @@ const (
 	insFetch            = 0x12
 	insTerminalResponse = 0x14
 	insEnvelope         = 0xC2
+	insTerminalCap      = 0xAA
 )
 
 func (rt *Runtime) dispatch(ctx *Context, c *apdu.Command) error {
@@ -342,6 +365,8 @@ func (rt *Runtime) dispatch(ctx *Context, c *apdu.Command) error {
 			return apdu.SWCLANotSupported
 		}
 		return rt.manageChannel(ctx, c)
+	case proprietary && c.INS == insTerminalCap:
+		return rt.terminalCapability(c)
 	case proprietary && c.INS == insTerminalProfile:
 		return rt.terminalProfile(c)
 	case proprietary && c.INS == insFetch:
@@ -363,3 +388,69 @@ func (rt *Runtime) dispatch(ctx *Context, c *apdu.Command) error {
 func appendSW(dst []byte, sw apdu.StatusWord) []byte {
 	return append(dst, sw.SW1(), sw.SW2())
 }
+
+// Exec runs one command APDU for the card itself on RemoteChannel — the
+// remote APDUs of ETSI TS 102 226 that an OTA applet executes while it
+// handles an ENVELOPE — and appends data ‖ SW1 SW2 to dst without any
+// transmission-protocol shaping (no 61xx, 6Cxx or 91xx). Its writes join
+// the enclosing command's transaction as a savepoint: an error status
+// word undoes them alone. The class byte's channel bits are ignored.
+// Exec does not nest.
+func (rt *Runtime) Exec(dst, cmd []byte) ([]byte, error) {
+	if rt.inExec {
+		return dst, errors.New("jc: Exec called from a command run by Exec")
+	}
+	if rt.st.Dead() {
+		return dst, ErrMute
+	}
+	var err error
+	if rt.rcmd, err = apdu.ParseCommand(cmd); err != nil {
+		return appendSW(dst, apdu.SWWrongLength), nil
+	}
+	c := &rt.rcmd
+	c.CLA = byte(apdu.CLA(c.CLA).WithChannel(0))
+	ctx := &rt.rctx
+	ctx.Out = ctx.Out[:0]
+	sw := apdu.StatusWord(0)
+	switch c.INS {
+	case insGetResponse, insManageChannel, insTerminalProfile, insFetch,
+		insTerminalResponse, insEnvelope, insTerminalCap: // terminal-only commands
+		sw = apdu.SWINSNotSupported
+	default:
+		sw = rt.checkClass(c)
+	}
+	if sw == 0 {
+		if err := rt.st.Begin(); err != nil {
+			return dst, fmt.Errorf("%w: %w", ErrMute, err)
+		}
+		rt.inExec = true
+		sw = statusOf(rt.dispatch(ctx, c))
+		rt.inExec = false
+		if rt.st.Dead() {
+			rt.powered = false
+			return dst, ErrMute
+		}
+		if commits(sw) {
+			err = rt.st.Commit()
+		} else {
+			err = rt.st.Abort()
+		}
+		if rt.st.Dead() {
+			rt.powered = false
+			return dst, ErrMute
+		}
+		if err != nil {
+			sw = apdu.SWMemoryProblem
+		}
+	}
+	if carriesData(sw) {
+		dst = append(dst, ctx.Out...)
+	}
+	return appendSW(dst, sw), nil
+}
+
+// Compile-time checks: a Runtime is a transport with power control.
+var (
+	_ apdu.Transport  = (*Runtime)(nil)
+	_ apdu.PowerOffer = (*Runtime)(nil)
+)

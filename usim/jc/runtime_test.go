@@ -56,6 +56,11 @@ func (a *counter) Process(ctx *Context, cmd *apdu.Command) error {
 		return ctx.AbortTransaction()
 	case 0x05:
 		return ctx.Runtime().Enqueue([]byte{0xD0, 0x03, 0x81, 0x01, 0x01})
+	case 0x06: // 600 bytes
+		for i := range 600 {
+			ctx.Out = append(ctx.Out, byte(i))
+		}
+		return nil
 	}
 	return apdu.SWINSNotSupported
 }
@@ -195,7 +200,7 @@ func TestTransactionPerCommand(t *testing.T) {
 }
 
 func TestManageChannel(t *testing.T) {
-	rt, log := newTestRuntime(t)
+	rt, _ := newTestRuntime(t)
 	run(t, rt, []step{
 		{"0070000001", "01 9000"},
 		{"01A404040CA0000000871004FF49FF0589", "6102"}, // B on channel 1
@@ -203,17 +208,32 @@ func TestManageChannel(t *testing.T) {
 		{"0101020001", "02 9000"},
 		{"0170000001", "02 9000"}, // opened from channel 1: inherits B
 		{"0201010001", "03 9000"},
-		{"0070000400", "9000"}, // open channel 4 explicitly
-		{"0070000400", "6A86"}, // already open
+		{"0070000400", "6A86"}, // P2 01..13 only for closing (§11.1.17.2)
+		{"0070000000", "03 9000"},
+		{"0070000000", "6A81"},         // 1..3 used, no extended channels announced
+		{"80AA000004A9028100", "9000"}, // TERMINAL CAPABILITY: extended logical channels
+		{"0070000000", "04 9000"},
 		{"4001010001", "6D00"}, // no application on 4 (opened from 0), no base
 		{"0070800100", "9000"},
-		{"0101010001", "6881"}, // closed
-		{"0070800000", "6A86"}, // basic channel cannot close
-		{"0070800500", "6A86"},
+		{"0101010001", "6881"},    // closed
+		{"0070000000", "01 9000"}, // reassigned
+		{"0070800000", "6A86"},    // basic channel cannot close
+		{"0070800500", "6A86"},    // not open
 		{"0070010000", "6A86"},
 		{"5301010001", "6881"}, // channel 19 not open
+		{"80AA000004A9038100", "6700"},
+		{"80AA000004A9028201", "6A80"},
+		{"80AA000004B9028100", "6700"},
 	})
-	_ = log
+	if _, err := rt.Reset(false); err != nil {
+		t.Fatal(err)
+	}
+	run(t, rt, []step{
+		{"0070000000", "01 9000"},
+		{"0070000000", "02 9000"},
+		{"0070000000", "03 9000"},
+		{"0070000000", "6A81"}, // the announcement ended with the reset
+	})
 }
 
 func TestProactive(t *testing.T) {
@@ -348,4 +368,64 @@ func TestAppletTransactionMisuse(t *testing.T) {
 		t.Fatalf("the command's transaction was ended: depth %d", rt.st.Depth())
 	}
 	rt.st.Abort()
+}
+
+// Exec runs card-internal commands (remote APDUs) on the remote channel,
+// as a savepoint of the enclosing command.
+func TestExec(t *testing.T) {
+	rt, _ := newTestRuntime(t)
+	var got []string
+	rt.SetEnvelopeHandler(func(ctx *Context, data []byte) error {
+		for _, c := range []string{
+			"00A404000CA0000000871002FF49FF0589", // on the remote channel
+			"0001050001",                         // counter A1 += 5
+			"0002000000",                         // write then fail: only this one rolls back
+			"0001010001",
+			"00C0000000", // terminal-only
+			"80C2000001AA",
+			"A0A4000000",
+		} {
+			r, err := ctx.Runtime().Exec(nil, hx(c))
+			if err != nil {
+				return err
+			}
+			got = append(got, strings.ToUpper(hex.EncodeToString(r)))
+		}
+		return nil
+	})
+	run(t, rt, []step{{"80C2000001D1", "9000"}})
+	want := "6F009000,059000,6985,069000,6D00,6D00,6E00"
+	if s := strings.Join(got, ","); s != want {
+		t.Fatalf("remote answers\n got %s\nwant %s", s, want)
+	}
+	// Channel 0 saw nothing of it: no application selected there.
+	run(t, rt, []step{{"0001000001", "6D00"}})
+	// The remote writes committed with the ENVELOPE.
+	run(t, rt, []step{
+		{"00A404040CA0000000871002FF49FF0589", "6102"},
+		{"0001000001", "06 9000"},
+	})
+	// A failing envelope takes the remote writes with it.
+	rt.SetEnvelopeHandler(func(ctx *Context, data []byte) error {
+		ctx.Runtime().Exec(nil, hx("0001010001"))
+		return apdu.SWConditionsNotSatisfied
+	})
+	run(t, rt, []step{
+		{"80C2000001D1", "6985"},
+		{"0001000001", "06 9000"},
+	})
+}
+
+func TestTransmitFromAHandlerIsRefused(t *testing.T) {
+	rt, _ := newTestRuntime(t)
+	var inner error
+	rt.SetEnvelopeHandler(func(ctx *Context, data []byte) error {
+		_, inner = ctx.Runtime().Transmit(nil, hx("00A4040C0CA0000000871002FF49FF0589"))
+		return inner
+	})
+	run(t, rt, []step{{"80C2000001D1", "6F00"}})
+	if inner == nil {
+		t.Fatal("nested Transmit accepted")
+	}
+	run(t, rt, []step{{"00A4040C0CA0000000871002FF49FF0589", "9000"}}) // the runtime is usable again
 }

@@ -58,10 +58,15 @@ type OTAKeySet struct {
 	Counter HexBytes `json:"counter,omitempty"`
 }
 
-func validateOTA(sets []OTAKeySet) error {
+func validateOTA(sets []OTAKeySet) error { return validateOTASets("ota_key_sets", sets, true) }
+
+// validateOTASets checks key sets under the JSON path field; needTAR
+// demands each set to list its TARs (a key pair's sets may leave them out:
+// they serve the same TARs as the top-level sets they replace).
+func validateOTASets(field string, sets []OTAKeySet, needTAR bool) error {
 	seen := map[int]bool{}
 	for i, s := range sets {
-		f := idx("ota_key_sets", i)
+		f := idx(field, i)
 		if s.KVN < 1 || s.KVN > 15 {
 			return bad(f+".kvn", "value %d, want 1..15", s.KVN)
 		}
@@ -75,7 +80,7 @@ func validateOTA(sets []OTAKeySet) error {
 		if err := s.KID.validate(f + ".kid"); err != nil {
 			return err
 		}
-		if len(s.TARs) == 0 {
+		if len(s.TARs) == 0 && needTAR {
 			return bad(f+".tars", "no TAR")
 		}
 		for j, t := range s.TARs {
@@ -92,13 +97,19 @@ func validateOTA(sets []OTAKeySet) error {
 
 // KeyPair is one entry of the pre-configured, indexed credential list of
 // 3GPP TR 33.812 alternative 3b: an index the network names, the IMSI and
-// K (with the Milenage OPc) the card switches to.
+// K (with the Milenage OPc) the card switches to, and the OTA key sets
+// (ETSI TS 102 225 §5.1.2) that come with the pair ("K/OTA key pair",
+// TR 33.812 §5.3.2.2 step 2). Pair 0 is the initial subscription: its IMSI,
+// K and OPc must be the profile's own, and when it lists no OTA key sets it
+// takes the profile's top-level ota_key_sets.
 type KeyPair struct {
 	Comment string  `json:"_comment,omitempty"`
 	Index   int     `json:"index"`
 	IMSI    string  `json:"imsi"`
 	K       Key128  `json:"k"`
 	OPc     *Key128 `json:"opc,omitempty"`
+	// OTAKeySets are the pair's OTA key sets; their TARs may be left out.
+	OTAKeySets []OTAKeySet `json:"ota_key_sets,omitempty"`
 }
 
 func validateKeyPairs(l []KeyPair) error {
@@ -117,6 +128,9 @@ func validateKeyPairs(l []KeyPair) error {
 		}
 		if kp.K.IsZero() {
 			return bad(f+".k", "missing (all zero)")
+		}
+		if err := validateOTASets(f+".ota_key_sets", kp.OTAKeySets, false); err != nil {
+			return err
 		}
 	}
 	return nil

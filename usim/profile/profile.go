@@ -71,6 +71,10 @@ type Profile struct {
 	// KeyPairs is the pre-configured indexed list of subscription
 	// credentials of 3GPP TR 33.812 alternative 3b.
 	KeyPairs []KeyPair `json:"key_pairs,omitempty"`
+	// OTAApps installs the applications reachable by OTA; empty means
+	// the defaults of package usim (RFM of the UICC and of ADF.USIM, and
+	// the key-management application).
+	OTAApps []OTAApp `json:"ota_apps,omitempty"`
 }
 
 // DefaultUSIMAID is the USIM AID the default EF_DIR lists: the 3GPP USIM
@@ -156,7 +160,34 @@ func (p *Profile) Validate() error {
 	if err := validateOTA(p.OTAKeySets); err != nil {
 		return err
 	}
-	return validateKeyPairs(p.KeyPairs)
+	if err := validateKeyPairs(p.KeyPairs); err != nil {
+		return err
+	}
+	if err := p.validatePairZero(); err != nil {
+		return err
+	}
+	return validateOTAApps(p.OTAApps)
+}
+
+// validatePairZero checks that key pair 0, the initial subscription of
+// TR 33.812 §5.3.2.2 step 2, is the profile's own IMSI and K.
+func (p *Profile) validatePairZero() error {
+	for i, kp := range p.KeyPairs {
+		if kp.Index != 0 {
+			continue
+		}
+		f := idx("key_pairs", i)
+		if kp.IMSI != p.IMSI {
+			return bad(f+".imsi", "pair 0 is the initial subscription and must carry the profile's imsi")
+		}
+		if kp.K != p.Auth.K {
+			return bad(f+".k", "pair 0 is the initial subscription and must carry auth.k")
+		}
+		if kp.OPc != nil && p.Auth.OPc != nil && *kp.OPc != *p.Auth.OPc {
+			return bad(f+".opc", "pair 0 is the initial subscription and must carry auth.opc")
+		}
+	}
+	return nil
 }
 
 func idx(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }

@@ -111,6 +111,29 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"key pair duplicate", func(p *Profile) {
 			p.KeyPairs = []KeyPair{{Index: 1, IMSI: DefaultIMSI, K: TestK}, {Index: 1, IMSI: DefaultIMSI, K: TestK}}
 		}, "profile: key_pairs[1].index: index 1 listed twice"},
+		{"pair 0 is not the profile's subscription", func(p *Profile) {
+			p.KeyPairs = []KeyPair{{Index: 0, IMSI: "001019999999999", K: TestK}}
+		}, "profile: key_pairs[0].imsi: pair 0 is the initial subscription"},
+		{"pair 0 with another K", func(p *Profile) {
+			p.KeyPairs = []KeyPair{{Index: 0, IMSI: DefaultIMSI, K: Key128{1}}}
+		}, "profile: key_pairs[0].k: pair 0 is the initial subscription"},
+		{"pair key set KVN", func(p *Profile) {
+			p.KeyPairs = []KeyPair{{Index: 1, IMSI: DefaultIMSI, K: TestK, OTAKeySets: []OTAKeySet{{KVN: 0, KIc: OTAKey{"aes", "00112233445566778899aabbccddeeff"}, KID: OTAKey{"aes", "00112233445566778899aabbccddeeff"}}}}}
+		}, "profile: key_pairs[0].ota_key_sets[0].kvn: value 0, want 1..15"},
+		{"OTA app kind", func(p *Profile) { p.OTAApps = []OTAApp{{App: "ram", TAR: HexBytes{0, 0, 0}, MSL: HexBytes{0x16}}} }, `profile: ota_apps[0].app: "ram"`},
+		{"OTA app TAR", func(p *Profile) { p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0}, MSL: HexBytes{0x16}}} }, "profile: ota_apps[0].tar: TAR of 1 bytes, want 3"},
+		{"OTA app MSL", func(p *Profile) {
+			p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x36}}}
+		}, "profile: ota_apps[0].msl: MSL 36 uses bits b8..b6"},
+		{"OTA app twice", func(p *Profile) {
+			p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x16}}, {App: AppRFMUICC, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x16}}}
+		}, "profile: ota_apps[1].tar: TAR B00010 installed twice"},
+		{"OTA app access", func(p *Profile) {
+			p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x16}, Access: HexBytes{0x20}}}
+		}, "profile: ota_apps[0].access[0]: 20 is no key reference"},
+		{"OTA app refresh", func(p *Profile) {
+			p.OTAApps = []OTAApp{{App: AppRFMUSIM, TAR: HexBytes{0xB0, 0, 0x10}, MSL: HexBytes{0x16}, Refresh: "reboot"}}
+		}, `profile: ota_apps[0].refresh: "reboot"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := Default()

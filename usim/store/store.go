@@ -36,8 +36,10 @@ type Ref uint32
 // transaction, the others are applet savepoints.
 const MaxDepth = 4
 
-// DefaultJournalSize is the journal capacity in bytes when Options leaves it 0.
-const DefaultJournalSize = 64 << 10
+// DefaultJournalSize is the journal capacity in bytes when Options leaves
+// it 0: room for the undo records of any single command (writes to cells
+// allocated in the same transaction need none).
+const DefaultJournalSize = 16 << 10
 
 // MaxCellSize bounds one cell (and a single Write) in bytes.
 const MaxCellSize = 1 << 20
@@ -53,7 +55,7 @@ const recHeader = 13
 
 // Options configure a new Store.
 type Options struct {
-	// JournalSize is the undo journal capacity in bytes (default 64 KiB).
+	// JournalSize is the undo journal capacity in bytes (default 16 KiB).
 	JournalSize int
 }
 

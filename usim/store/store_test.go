@@ -203,6 +203,14 @@ func TestTearingEveryWriteIndex(t *testing.T) {
 				if n < total && !s.Dead() {
 					t.Fatal("store not dead after power loss")
 				}
+				// The image of the dead card recovers on load as well.
+				dead, err := ParseImage(s.AppendImage(nil))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := dead.Bytes(a); !bytes.Equal(got, old) && !bytes.Equal(got, want) {
+					t.Fatalf("image of the torn card loads mixed: % X", got)
+				}
 				s.FailAfter(m) // tear the recovery too
 				if err := s.Restart(); err != nil {
 					if m < 0 || !errors.Is(err, ErrPowerLost) {
