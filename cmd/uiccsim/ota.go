@@ -11,8 +11,6 @@ import (
 	"github.com/uiccsim/uiccsim/ota/scp80"
 	"github.com/uiccsim/uiccsim/ota/server"
 	"github.com/uiccsim/uiccsim/ota/sms"
-	"github.com/uiccsim/uiccsim/ota/uicc"
-	"github.com/uiccsim/uiccsim/usim"
 	"github.com/uiccsim/uiccsim/usim/profile"
 )
 
@@ -42,16 +40,19 @@ type otaKeyFlags struct {
 
 // otaResult is the JSON form of "uiccsim ota".
 type otaResult struct {
-	Reader    string      `json:"reader,omitempty"`
-	TAR       string      `json:"tar"`
-	SPI       string      `json:"spi"`
-	KIc       string      `json:"kic"`
-	KID       string      `json:"kid"`
-	Counter   uint64      `json:"counter"`
-	TPDUs     []string    `json:"tpdus,omitempty"`
-	Envelopes []string    `json:"envelopes,omitempty"`
-	PoR       *porOut     `json:"por,omitempty"`
-	APDUs     []apduOut   `json:"apdus,omitempty"`
+	Reader    string    `json:"reader,omitempty"`
+	TAR       string    `json:"tar"`
+	SPI       string    `json:"spi"`
+	KIc       string    `json:"kic"`
+	KID       string    `json:"kid"`
+	Counter   uint64    `json:"counter"`
+	TPDUs     []string  `json:"tpdus,omitempty"`
+	Envelopes []string  `json:"envelopes,omitempty"`
+	PoR       *porOut   `json:"por,omitempty"`
+	APDUs     []apduOut `json:"apdus,omitempty"`
+	// Proactive lists what the card asked the terminal to do afterwards
+	// (REFRESH after a file changed, TS 102 226 §9.2).
+	Proactive []string    `json:"proactive,omitempty"`
 	Error     string      `json:"error,omitempty"`
 	key       otaKeyFlags // not printed
 }
@@ -73,7 +74,7 @@ type apduOut struct {
 
 func setupOTA(e *env, fs *flagSet) func([]string) error {
 	k := otaKeyFlags{
-		profile:  fs.String("profile", "", "the card's profile `FILE`: its OTA key set gives KIc/KID keys and algorithms (and, with --image, the card's keys)"),
+		profile:  fs.String("profile", "", "the card's profile `FILE`: its OTA key set gives KIc/KID keys and algorithms"),
 		kvn:      fs.Int("kvn", 0, "key version number `N` of the profile's key set (default: its first)"),
 		kic:      fs.hexFlag("kic", 0, "ciphering key in `HEX`, overriding the profile's (with --kid, --alg)"),
 		kid:      fs.hexFlag("kid", 0, "checksum key in `HEX` instead of --profile"),
@@ -102,7 +103,7 @@ func setupOTA(e *env, fs *flagSet) func([]string) error {
 			}
 			apdus[i] = b
 		}
-		card, p, err := k.serverCard()
+		card, err := k.serverCard()
 		if err != nil {
 			return err
 		}
@@ -128,21 +129,14 @@ func setupOTA(e *env, fs *flagSet) func([]string) error {
 			}
 			return e.output(res, res.print)
 		}
-		if cf.image != "" && p == nil {
-			return usagef("send --image needs --profile: the card's OTA keys are not kept in its image")
-		}
 		s, err := cf.open()
 		if err != nil {
 			return err
 		}
-		if cf.image != "" {
-			if _, err := uicc.Install(s.t.(*usim.Card), p, uicc.Options{}); err != nil {
-				s.close()
-				return refusedf("installing OTA on the card image: %v", err)
-			}
-		}
 		res.Reader = s.reader
-		m, r, err := card.Run(s.t, apdus)
+		term := &proactiveTerminal{tr: s.t}
+		m, r, err := card.Run(term, apdus)
+		res.Proactive = term.done
 		if cerr := s.close(); err == nil {
 			err = cerr
 		}
@@ -190,30 +184,30 @@ func setupOTA(e *env, fs *flagSet) func([]string) error {
 // serverCard builds the OTA server's view of the card: keys from the
 // profile's key set (or the flags), KIc/KID bytes naming algorithm and KVN
 // (TS 102 225 §5.1.2), the TAR, SPI and counter.
-func (k *otaKeyFlags) serverCard() (*server.Card, *profile.Profile, error) {
+func (k *otaKeyFlags) serverCard() (*server.Card, error) {
 	var p *profile.Profile
 	var encAlg, macAlg string
 	var enc, mac []byte
 	kvn := *k.kvn
 	if k.kic.set != k.kid.set {
-		return nil, nil, usagef("give both --kic and --kid")
+		return nil, usagef("give both --kic and --kid")
 	}
 	if *k.profile != "" {
 		var err error
 		if p, err = loadProfile(*k.profile); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	switch {
 	case k.kic.set:
-		// Explicit keys win; a --profile then only serves the card image.
+		// Explicit keys win over the profile's.
 		encAlg, macAlg, enc, mac = *k.alg, *k.alg, k.kic.b, k.kid.b
 		if kvn == 0 {
 			kvn = 1
 		}
 	case p != nil:
 		if len(p.OTAKeySets) == 0 {
-			return nil, nil, usagef("%s has no OTA key set (\"uiccsim profile new --ota\" adds one)", *k.profile)
+			return nil, usagef("%s has no OTA key set (\"uiccsim profile new --ota\" adds one)", *k.profile)
 		}
 		ks := p.OTAKeySets[0]
 		if kvn != 0 {
@@ -224,21 +218,21 @@ func (k *otaKeyFlags) serverCard() (*server.Card, *profile.Profile, error) {
 				}
 			}
 			if !found {
-				return nil, nil, usagef("%s has no key set with KVN %d", *k.profile, kvn)
+				return nil, usagef("%s has no key set with KVN %d", *k.profile, kvn)
 			}
 		}
 		kvn = ks.KVN
 		encAlg, enc, macAlg, mac = ks.KIc.Algorithm, ks.KIc.Bytes(), ks.KID.Algorithm, ks.KID.Bytes()
 	default:
-		return nil, nil, usagef("give --profile (the card's key set) or --kic and --kid")
+		return nil, usagef("give --profile (the card's key set) or --kic and --kid")
 	}
 	ea, ec, err := otaCipher(encAlg, enc)
 	if err != nil {
-		return nil, nil, usagef("KIc key: %v", err)
+		return nil, usagef("KIc key: %v", err)
 	}
 	ma, mc, err := otaCipher(macAlg, mac)
 	if err != nil {
-		return nil, nil, usagef("KID key: %v", err)
+		return nil, usagef("KID key: %v", err)
 	}
 	c := &server.Card{
 		TAR:      scp80.TARRFMUSIM,
@@ -257,7 +251,7 @@ func (k *otaKeyFlags) serverCard() (*server.Card, *profile.Profile, error) {
 	cntr := uint64(time.Now().UnixMilli() / 10)
 	if *k.counter != "" {
 		if cntr, err = strconv.ParseUint(*k.counter, 0, 64); err != nil || cntr == 0 || cntr > scp80.MaxCounter {
-			return nil, nil, usagef("--counter %q: want 1..%d", *k.counter, uint64(scp80.MaxCounter))
+			return nil, usagef("--counter %q: want 1..%d", *k.counter, uint64(scp80.MaxCounter))
 		}
 	}
 	c.Counter = cntr - 1 // Prepare sends Counter+1
@@ -266,7 +260,7 @@ func (k *otaKeyFlags) serverCard() (*server.Card, *profile.Profile, error) {
 	if strings.HasPrefix(*k.orig, "+") {
 		c.Originator.TON = sms.TONInternational
 	}
-	return c, p, nil
+	return c, nil
 }
 
 // otaCipher expands a key as the card does (ota/uicc): "aes" with 16, 24
@@ -304,5 +298,8 @@ func (r *otaResult) print(w io.Writer) {
 	fmt.Fprintf(w, "PoR       %s, CNTR %s, %d APDUs executed\n", r.PoR.Status, r.PoR.Counter, r.PoR.Executed)
 	for i, a := range r.APDUs {
 		fmt.Fprintf(w, "APDU %-4d %s\n", i+1, a.Text)
+	}
+	for _, d := range r.Proactive {
+		fmt.Fprintf(w, "terminal  %s\n", d)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/uiccsim/uiccsim/ota/uicc"
 	"github.com/uiccsim/uiccsim/usim"
 	"github.com/uiccsim/uiccsim/usim/client"
 	"github.com/uiccsim/uiccsim/usim/profile"
@@ -49,6 +48,18 @@ func TestOTASendRewritesIMSIOnImage(t *testing.T) {
 	if res.TAR != "B00010" || res.SPI != "1619" || len(res.TPDUs) != 1 {
 		t.Errorf("header: %+v", res)
 	}
+	// The script changed EF_IMSI, so the card asks for a REFRESH after the
+	// PoR (TS 102 226 §9.2), which the terminal carries out.
+	if len(res.Proactive) != 1 || !strings.HasPrefix(res.Proactive[0], "REFRESH") {
+		t.Errorf("proactive: %q", res.Proactive)
+	}
+	// SPI 1639: the PoR comes back as an SMS-SUBMIT of a proactive SEND
+	// SHORT MESSAGE (TS 102 225 §5.1.1 b6 of the second octet).
+	res = otaResult{}
+	mustJSON(t, &res, "ota", "send", "--image", img, "--profile", prof, "--spi", "1639", "00A40004026F07", "00B0000009")
+	if res.PoR == nil || !res.PoR.StatusOK || res.APDUs[1].Data != "080910100000000024" {
+		t.Errorf("PoR by SMS-SUBMIT: %+v %+v", res.PoR, res.APDUs)
+	}
 	out := mustRun(t, "read", "--image", img, "--pin", "1234", "ADF.USIM/EF.IMSI")
 	if !strings.Contains(out, "decoded  001010000000042") {
 		t.Errorf("IMSI after OTA:\n%s", out)
@@ -60,7 +71,7 @@ func TestOTASendRewritesIMSIOnImage(t *testing.T) {
 		t.Errorf("replayed counter: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// Keys the card does not hold: the card rejects the checksum.
-	r = runBin(t, "", "ota", "send", "--image", img, "--profile", prof, "--kic", strings.Repeat("11", 16), "--kid", strings.Repeat("22", 16), "00A40004026F07")
+	r = runBin(t, "", "ota", "send", "--image", img, "--kic", strings.Repeat("11", 16), "--kid", strings.Repeat("22", 16), "00A40004026F07")
 	if r.code != exitNo {
 		t.Errorf("wrong keys: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -93,9 +104,6 @@ func TestOTASMSEnvelopesWorkOnACard(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer card.Close()
-	if _, err := uicc.Install(card, p, uicc.Options{}); err != nil {
-		t.Fatal(err)
-	}
 	cl := client.New(card)
 	for _, h := range envs {
 		b, _ := hex.DecodeString(h)
@@ -127,7 +135,8 @@ func TestOTAUsage(t *testing.T) {
 		{[]string{"ota", "sms", "00A40004026F07"}, "--profile"},
 		{[]string{"ota", "sms", "--profile", plain, "00A40004026F07"}, "no OTA key set"},
 		{[]string{"ota", "sms", "--profile", prof, "--kvn", "9", "00A40004026F07"}, "no key set with KVN 9"},
-		{[]string{"ota", "send", "--image", img, "--kic", "00112233445566778899aabbccddeeff", "--kid", "00112233445566778899aabbccddeeff", "--alg", "des3", "00A40004026F07"}, "--image needs --profile"},
+		{[]string{"ota", "send", "--image", img, "--kic", "00112233445566778899aabbccddeeff", "00A40004026F07"}, "both --kic and --kid"},
+		{[]string{"ota", "send", "--image", img, "--kic", "0011", "--kid", "0011", "00A40004026F07"}, "KIc key"},
 		{[]string{"ota", "sms", "--profile", prof, "--counter", "0", "00A40004026F07"}, "--counter"},
 	} {
 		r := runBin(t, "", tc.args...)
@@ -158,4 +167,29 @@ func TestOTAThroughPCSC(t *testing.T) {
 	if trace := s.stop(t); !strings.Contains(trace, "ENVELOPE SMS-PP download") {
 		t.Errorf("serve -v does not show the ENVELOPE:\n%s", trace)
 	}
+}
+
+func TestCommandDetails(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"D00981030101040202818290", "010104"},   // REFRESH, UICC reset
+		{"D0818281030113000202818390", "011300"}, // two-byte length form
+		{"D009010301210002028102", "012100"},     // tag without CR bit
+		{"D00982020181", ""},                     // no command details first
+		{"D0", ""}, {"D081", ""}, {"9000", ""}, {"", ""},
+	} {
+		b, _ := hex.DecodeString(tc.in)
+		if got := hex.EncodeToString(commandDetails(b)); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func FuzzCommandDetails(f *testing.F) {
+	f.Add([]byte{0xD0, 0x09, 0x81, 0x03, 0x01, 0x01, 0x04, 0x02, 0x02, 0x81, 0x82})
+	f.Add([]byte{0xD0, 0x81})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if d := commandDetails(b); d != nil && len(d) != 3 {
+			t.Fatalf("details %X", d)
+		}
+	})
 }

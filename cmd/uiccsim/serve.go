@@ -13,7 +13,6 @@ import (
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/apdu/vpcd"
 	"github.com/uiccsim/uiccsim/internal/apdutrace"
-	"github.com/uiccsim/uiccsim/ota/uicc"
 	"github.com/uiccsim/uiccsim/usim"
 	"github.com/uiccsim/uiccsim/usim/client"
 	"github.com/uiccsim/uiccsim/usim/profile"
@@ -53,7 +52,7 @@ type serveEvent struct {
 }
 
 func setupServe(e *env, fs *flagSet) func([]string) error {
-	profilePath := fs.String("profile", "", "card profile `FILE` (JSON, see \"uiccsim profile new\"); the built-in test profile when absent; when --image restores a card, only the profile's OTA key sets are used")
+	profilePath := fs.String("profile", "", "card profile `FILE` (JSON, see \"uiccsim profile new\"); the built-in test profile when absent; ignored when --image restores a card")
 	image := fs.String("image", "", "card image `FILE`: the card is restored from it when it exists (then --profile is not needed) and saved to it after every change and at exit")
 	addr := fs.String("vpcd", vpcd.DefaultAddr, "vpcd address `HOST:PORT` (port 35963 is reader \"Virtual PCD 00 00\", 35964 \"Virtual PCD 00 01\")")
 	verbose := fs.Bool("v", false, "print every APDU decoded: command name, file names, status word meaning (never PIN or key values)")
@@ -116,18 +115,7 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 			}
 			ev.Msg = "restored from image"
 			if profilePath != "" {
-				// The image holds the card; the profile still gives the
-				// OTA keys, which images do not keep (ota/uicc).
-				p, err := loadProfile(profilePath)
-				if err != nil {
-					card.Close()
-					return nil, ev, err
-				}
-				ev.Msg += "; --profile used for OTA keys only"
-				if err := installOTA(card, p, &ev); err != nil {
-					card.Close()
-					return nil, ev, err
-				}
+				ev.Msg += "; --profile ignored (the image holds the whole card, keys included)"
 			}
 			return card, ev, nil
 		}
@@ -146,9 +134,8 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 		return nil, ev, refusedf("building the card: %v", err)
 	}
 	ev.ICCID, ev.IMSI = p.ICCID, p.IMSI
-	if err := installOTA(card, p, &ev); err != nil {
-		card.Close()
-		return nil, ev, err
+	if n := len(p.OTAKeySets); n > 0 {
+		ev.Msg += fmt.Sprintf("; %d OTA key set(s)", n)
 	}
 	if image != "" {
 		if err := card.SaveImage(image); err != nil {
@@ -158,23 +145,6 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 		ev.Msg += "; new image " + image
 	}
 	return card, ev, nil
-}
-
-// installOTA puts the OTA receiving entity (ota/uicc: RFM for the UICC and
-// ADF.USIM, TS 102 226) on the card when the profile has key sets.
-func installOTA(card *usim.Card, p *profile.Profile, ev *serveEvent) error {
-	if len(p.OTAKeySets) == 0 {
-		return nil
-	}
-	if _, err := uicc.Install(card, p, uicc.Options{}); err != nil {
-		return refusedf("installing OTA: %v", err)
-	}
-	kvns := make([]string, len(p.OTAKeySets))
-	for i, ks := range p.OTAKeySets {
-		kvns[i] = fmt.Sprint(ks.KVN)
-	}
-	ev.Msg += "; OTA key sets " + strings.Join(kvns, ",")
-	return nil
 }
 
 // eventWriter prints serve events: one JSON object per line with --json,

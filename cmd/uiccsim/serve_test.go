@@ -264,7 +264,7 @@ func TestCardCommandsThroughPCSC(t *testing.T) {
 	if !strings.Contains(out, `"lab card"`) {
 		t.Errorf("SPN after restart:\n%s", out)
 	}
-	if log := s.stop(t); !strings.Contains(log, "restored from image; --profile used for OTA keys only") {
+	if log := s.stop(t); !strings.Contains(log, "restored from image; --profile ignored") {
 		t.Errorf("serve did not say it restored the image:\n%s", log)
 	}
 }
