@@ -72,12 +72,25 @@ func setupServe(e *env, fs *flagSet) func([]string) error {
 
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		var lastLog string // a vpcd that stays away is reported once, not at every retry
 		srv := vpcd.NewServer(sc,
 			vpcd.WithAddr(*addr),
 			vpcd.WithLogf(func(format string, a ...any) {
-				out.emit(serveEvent{Event: "vpcd", Msg: fmt.Sprintf(format, a...)})
+				msg := strings.TrimPrefix(fmt.Sprintf(format, a...), "vpcd: ")
+				key, _, retry := strings.Cut(msg, "; retrying")
+				if key == lastLog {
+					return
+				}
+				lastLog = key
+				if retry {
+					msg = key + "; retrying until vpcd is there (is pcscd running with the vpcd driver?)"
+				}
+				out.emit(serveEvent{Event: "vpcd", Msg: msg})
 			}),
-			vpcd.WithOnConnect(func() { out.emit(serveEvent{Event: "connected", Addr: *addr}) }),
+			vpcd.WithOnConnect(func() {
+				lastLog = ""
+				out.emit(serveEvent{Event: "connected", Addr: *addr})
+			}),
 		)
 		ev.Event = "serving"
 		out.emit(ev)

@@ -301,3 +301,32 @@ func TestServeUsage(t *testing.T) {
 		t.Errorf("invalid profile: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestServeStopsCleanlyWithoutVPCD starts serve where no vpcd listens: it
+// says so once, keeps retrying, writes its image, and stops on SIGINT with
+// exit 0.
+func TestServeStopsCleanlyWithoutVPCD(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "card.img")
+	out := &syncBuffer{}
+	cmd := exec.Command(bin, "serve", "--vpcd", "127.0.0.1:1", "--image", img)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "retrying until vpcd is there") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // several retries
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve: %v\n%s", err, out.String())
+	}
+	log := out.String()
+	if strings.Count(log, "connection refused") != 1 || !strings.Contains(log, "uiccsim: stopped, card saved to "+img) {
+		t.Errorf("serve output:\n%s", log)
+	}
+	if _, err := os.Stat(img); err != nil {
+		t.Errorf("image not written: %v", err)
+	}
+}
