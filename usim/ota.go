@@ -34,10 +34,11 @@ const (
 // counter higher than the last, TS 102 225 §5.1.1), access domain ADM1,
 // PIN1, PIN2, and REFRESH in UICC reset mode after a script changed a file;
 // and the key-management application at cardapp.TAR with cardapp.MSL.
-var (
-	DefaultRFMMSL    scp80.MSL = 0x12
-	DefaultRFMAccess           = []byte{byte(fs.KeyADM1), byte(fs.KeyPIN1), byte(fs.KeyPIN2)}
-)
+const DefaultRFMMSL scp80.MSL = 0x12
+
+// DefaultRFMAccess is the access domain of the default RFM applications
+// (TS 102 226 §8.2.1.3.2.3): ADM1, PIN1, PIN2.
+var DefaultRFMAccess = []byte{byte(fs.KeyADM1), byte(fs.KeyPIN1), byte(fs.KeyPIN2)}
 
 // otaConfig encodes the profile's OTA applications (or the defaults).
 func otaConfig(p *profile.Profile) []byte {

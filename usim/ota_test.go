@@ -323,3 +323,25 @@ func TestOTAExpandedAndConcatenatedScripts(t *testing.T) {
 		t.Fatalf("record 1 = % X", r)
 	}
 }
+
+// TestOTAProfileCounterIsTheStart: the profile's counter is where the
+// card's replay protection starts (TS 102 225 §5.1.1, counter higher).
+func TestOTAProfileCounterIsTheStart(t *testing.T) {
+	c, term := activeTerminal(t, otaProfile(func(p *profile.Profile) {
+		p.OTAKeySets[0].Counter = profile.HexBytes{0, 0, 0, 0, 5}
+	}))
+	if got := c.OTACounter(1); got != 5 {
+		t.Fatalf("counter %d, want 5", got)
+	}
+	srv := otaServer(t, 1, scp80.TARRFMUSIM, fullSPI)
+	srv.Counter = 4 // sends 5
+	if _, res, err := srv.Run(term, [][]byte{{0x00, 0xB0, 0x87, 0x00, 0x09}}); err != nil || res.PoR.Status != scp80.StatusCounterLow {
+		t.Fatalf("counter 5: %v %+v", err, res)
+	}
+	if _, res, err := srv.Run(term, [][]byte{{0x00, 0xB0, 0x87, 0x00, 0x09}}); err != nil || res.PoR.Status != scp80.StatusOK {
+		t.Fatalf("counter 6: %v %+v", err, res)
+	}
+	if got := c.OTACounter(1); got != 6 {
+		t.Fatalf("counter %d, want 6", got)
+	}
+}

@@ -25,6 +25,7 @@ func FuzzRFMMatchesFileSystem(f *testing.F) {
 		"00a4000c026f40" + "00dc0104" + "22" + "41ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" + "00b2010400",
 		"00a408047fff6f07" + "00a40300" + "00a4000c023f00" + "00a4000c022fe2" + "00b0000020",
 		"00a40904026f07" + "00b0000a01" + "00d6000000" + "00b0002000",
+		"00a4000c026f40" + "00dc0104" + "22" + "41ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" + "00a2000401ff" + "00a2000501" + "41",
 	} {
 		f.Add(hexb(f, s))
 	}
@@ -60,7 +61,7 @@ func FuzzRFMMatchesFileSystem(f *testing.F) {
 			raw := script[:l]
 			script = script[l:]
 			cmd, err := apdu.ParseCommand(raw)
-			if err != nil || cmd.CLA != 0 || (cmd.INS != 0xA4 && cmd.INS != 0xB0 && cmd.INS != 0xD6 && cmd.INS != 0xB2 && cmd.INS != 0xDC) {
+			if err != nil || cmd.CLA != 0 || (cmd.INS != 0xA4 && cmd.INS != 0xB0 && cmd.INS != 0xD6 && cmd.INS != 0xB2 && cmd.INS != 0xDC && cmd.INS != 0xA2) {
 				return
 			}
 			if cmd.INS == 0xA4 && (cmd.P1 == 0x04 || cmd.P2 == 0x00) {

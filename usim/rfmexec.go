@@ -1,6 +1,8 @@
 package usim
 
 import (
+	"bytes"
+
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/ota/engine"
 	"github.com/uiccsim/uiccsim/usim/fs"
@@ -17,7 +19,8 @@ import (
 // Commands: SELECT by FID (search order of TS 102 221 §8.4.1), parent DF,
 // DF name (the USIM ADF), path from the MF or the current DF (P2 04 answers
 // the FCP, 0C nothing); READ/UPDATE BINARY (offset or SFI); READ/UPDATE
-// RECORD (absolute, next, previous, current; SFI). Anything else answers
+// RECORD (absolute, next, previous, current; SFI); SEARCH RECORD (simple
+// search forward and backward). Anything else answers
 // 6D00, as TS 102 226 §5 lets an RFM application refuse a command it does
 // not implement. Writes go through fs.Write / fs.WriteRecord into the
 // ENVELOPE command's store transaction.
@@ -80,6 +83,8 @@ func (r *rfmExec) exec(c *apdu.Command, dst []byte) ([]byte, error) {
 		return r.binary(c, dst)
 	case 0xB2, 0xDC:
 		return r.record(c, dst)
+	case 0xA2:
+		return r.search(c, dst)
 	}
 	return dst, apdu.SWINSNotSupported
 }
@@ -349,6 +354,71 @@ func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 	if !update && wantsExactly(c.Ne) && c.Ne > i.RecordLen {
 		return dst, apdu.SWWarningEOF
 	}
+	return dst, nil
+}
+
+// search is SEARCH RECORD, simple search, TS 102 221 §11.1.7: records
+// from P1 (00: the current record, or the first/last when none) forward
+// (P2 b3..b1 = 100) or backward (101) containing the pattern; the answer
+// lists their numbers, the record pointer moves to the first; no match
+// answers 6282.
+func (r *rfmExec) search(c *apdu.Command, dst []byte) ([]byte, error) {
+	n, rec := r.ef, r.rec
+	switch sfi := c.P2 >> 3; {
+	case sfi == 0x1F:
+		return dst, apdu.SWIncorrectP1P2
+	case sfi != 0:
+		if n = r.bySFI(sfi); n == fs.NoNode {
+			return dst, apdu.SWFileNotFound
+		}
+		if n != r.ef {
+			rec = 0
+		}
+	case n == fs.NoNode:
+		return dst, apdu.SWNoCurrentEF
+	}
+	mode := c.P2 & 0x07
+	if mode != 0x04 && mode != 0x05 {
+		return dst, apdu.SWIncorrectP1P2
+	}
+	if err := r.usable(n, false, fs.AccessRead, c.INS); err != nil {
+		return dst, err
+	}
+	i := r.info(n)
+	if len(c.Data) < 1 || len(c.Data) > i.RecordLen {
+		return dst, apdu.SWWrongLength
+	}
+	if int(c.P1) > i.Records {
+		return dst, apdu.SWRecordNotFound
+	}
+	start, step, stop := int(c.P1), 1, i.Records+1
+	if mode == 0x05 {
+		step, stop = -1, 0
+	}
+	if start == 0 {
+		start = rec
+		if start == 0 {
+			start = 1
+			if mode == 0x05 {
+				start = i.Records
+			}
+		}
+	}
+	first := 0
+	for k := start; k != stop; k += step {
+		b, err := r.fs.Record(n, k)
+		if err == nil && bytes.Contains(b, c.Data) {
+			dst = append(dst, byte(k))
+			if first == 0 {
+				first = k
+			}
+		}
+	}
+	r.setEF(n)
+	if first == 0 {
+		return dst, apdu.SWWarningEOF
+	}
+	r.rec = first
 	return dst, nil
 }
 

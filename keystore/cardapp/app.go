@@ -2,6 +2,7 @@ package cardapp
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/keystore"
@@ -316,4 +317,9 @@ func nextTLV(b []byte) (tag byte, val, rest []byte, ok bool) {
 		return 0, nil, nil, false
 	}
 	return tag, b[i : i+n], b[i+n:], true
+}
+
+// String describes the state as GET STATE reports it.
+func (s State) String() string {
+	return fmt.Sprintf("key pair %d of 0..%d active, %d unused", s.Active, s.Len-1, s.Len-1-s.Active)
 }

@@ -21,7 +21,9 @@ const (
 // the last ENVELOPE's response (SMS-DELIVER-REPORT, resolving 61xx/9Fxx
 // with GET RESPONSE) or, when the card answers 91xx, from the SMS-SUBMIT of
 // the proactive SEND SHORT MESSAGE it fetches (acknowledged with a
-// TERMINAL RESPONSE, TS 102 223 §6.8). With a PoR on error only and no PoR
+// TERMINAL RESPONSE, TS 102 223 §6.8); a 91xx that comes with the PoR in
+// the response data announces a proactive command for the terminal, which
+// Run leaves pending. With a PoR on error only and no PoR
 // coming back, Result.PoR is zero and Executed is -1.
 func (c *Card) Run(tr apdu.Transport, apdus [][]byte) (*Message, *Result, error) {
 	m, err := c.Prepare(apdus)
@@ -40,6 +42,11 @@ func (c *Card) Run(tr apdu.Transport, apdus [][]byte) (*Message, *Result, error)
 		}
 		last := i == len(envs)-1
 		switch {
+		case sw.SW1() == 0x91 && len(data) > 0:
+			// The PoR came in the SMS-DELIVER-REPORT; the proactive command
+			// announced with it (e.g. the REFRESH an RFM script queued, TS
+			// 102 223 §6.4.7) is the terminal's to fetch.
+			ud = data
 		case sw.SW1() == 0x91:
 			if ud, err = fetchPoR(tr, sw.SW2()); err != nil {
 				return m, nil, err

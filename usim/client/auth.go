@@ -111,7 +111,7 @@ func (c *Client) Authenticate(rand, autn [16]byte) (AuthResult, error) {
 	copy(data[1:], rand[:])
 	data[17] = 16
 	copy(data[18:], autn[:])
-	resp, err := c.do("AUTHENTICATE 3G", apdu.Command{CLA: c.CLA, INS: 0x88, P1: 0x00, P2: 0x81, Data: data[:], Ne: 256})
+	resp, err := c.do(apdu.Command{CLA: c.CLA, INS: 0x88, P1: 0x00, P2: 0x81, Data: data[:], Ne: 256})
 	if err != nil {
 		return AuthResult{}, err
 	}
@@ -125,7 +125,7 @@ func (c *Client) AuthenticateGSM(rand [16]byte) (sres [4]byte, kc [8]byte, err e
 	var data [17]byte
 	data[0] = 16
 	copy(data[1:], rand[:])
-	resp, err := c.do("AUTHENTICATE GSM", apdu.Command{CLA: c.CLA, INS: 0x88, P1: 0x00, P2: 0x80, Data: data[:], Ne: 256})
+	resp, err := c.do(apdu.Command{CLA: c.CLA, INS: 0x88, P1: 0x00, P2: 0x80, Data: data[:], Ne: 256})
 	if err != nil {
 		return sres, kc, err
 	}

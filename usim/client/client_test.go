@@ -341,3 +341,33 @@ func FuzzExchange(f *testing.F) {
 		_, _ = c.ReadMSISDN()
 	})
 }
+
+// A refused command's error names the operation as the caller asked for
+// it, although the name is only built on refusal.
+func TestCommandErrorNamesTheOperation(t *testing.T) {
+	tests := []struct {
+		cmd  apdu.Command
+		want string
+	}{
+		{apdu.Command{INS: 0xA4, P1: 0x00, P2: 0x04, Data: []byte{0x6F, 0x07}, Ne: 256}, "client: SELECT 6F07: "},
+		{apdu.Command{INS: 0xA4, P1: 0x04, P2: 0x04, Data: []byte{0xA0, 0x00, 0x00, 0x00, 0x87}, Ne: 256}, "client: SELECT AID A000000087: "},
+		{apdu.Command{INS: 0xB0, P1: 0x01, P2: 0x02, Ne: 10}, "client: READ BINARY at 258: "},
+		{apdu.Command{INS: 0xB2, P1: 0x03, P2: 0x04, Ne: 10}, "client: READ RECORD 3: "},
+		{apdu.Command{INS: 0x20, P2: 0x81, Data: make([]byte, 8)}, "client: VERIFY PIN2: "},
+		{apdu.Command{INS: 0x88, P2: 0x81, Data: make([]byte, 34), Ne: 256}, "client: AUTHENTICATE 3G: "},
+		{apdu.Command{INS: 0x88, P2: 0x80, Data: make([]byte, 17), Ne: 256}, "client: AUTHENTICATE GSM: "},
+		{apdu.Command{CLA: 0x80, INS: 0xF2, Ne: 256}, "client: 80 F2 00 00: "},
+	}
+	for _, tc := range tests {
+		raw, err := tc.cmd.Append(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := New(&script{t: t, steps: [][2]string{{fmt.Sprintf("%X", raw), "6A82"}}})
+		_, err = c.do(tc.cmd)
+		var ce *CommandError
+		if !errors.As(err, &ce) || !errors.Is(err, apdu.SWFileNotFound) || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%X: %v, want %q…", raw, err, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
+	"github.com/uiccsim/uiccsim/usim/ef"
 )
 
 // ErrProtocol reports a response that breaks the transmission rules (too
@@ -103,14 +104,45 @@ func ne(b byte) int {
 }
 
 // do runs Exchange and turns every status word but 9000 and 91xx/92xx
-// into a *CommandError named op.
-func (c *Client) do(op string, cmd apdu.Command) ([]byte, error) {
+// into a *CommandError naming the operation (opOf).
+func (c *Client) do(cmd apdu.Command) ([]byte, error) {
 	data, sw, err := c.Exchange(cmd)
 	if err != nil {
 		return nil, err
 	}
 	if !sw.OK() {
-		return nil, &CommandError{Op: op, SW: sw, INS: cmd.INS}
+		return nil, &CommandError{Op: opOf(&cmd), SW: sw, INS: cmd.INS}
 	}
 	return data, nil
+}
+
+// opOf names a refused command for CommandError.Op ("SELECT 6F07", "READ
+// BINARY at 0", "VERIFY PIN1", ...). It runs only on refusal, so a
+// successful command formats no text.
+func opOf(cmd *apdu.Command) string {
+	switch cmd.INS {
+	case 0xA4:
+		if cmd.P1 == 0x04 {
+			return fmt.Sprintf("SELECT AID %X", cmd.Data)
+		}
+		if len(cmd.Data) == 2 {
+			return fmt.Sprintf("SELECT %04X", uint16(cmd.Data[0])<<8|uint16(cmd.Data[1]))
+		}
+		return fmt.Sprintf("SELECT %X", cmd.Data)
+	case 0xB0:
+		return fmt.Sprintf("READ BINARY at %d", int(cmd.P1)<<8|int(cmd.P2))
+	case 0xB2:
+		return fmt.Sprintf("READ RECORD %d", cmd.P1)
+	case 0x20:
+		return "VERIFY " + ef.KeyRef(cmd.P2).String()
+	case 0x88:
+		switch cmd.P2 {
+		case 0x81:
+			return "AUTHENTICATE 3G"
+		case 0x80:
+			return "AUTHENTICATE GSM"
+		}
+		return fmt.Sprintf("AUTHENTICATE P2=%02X", cmd.P2)
+	}
+	return fmt.Sprintf("%02X %02X %02X %02X", cmd.CLA, cmd.INS, cmd.P1, cmd.P2)
 }

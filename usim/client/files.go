@@ -27,7 +27,7 @@ const maxChunk = 255
 // Select selects a file by FID (SELECT P1=00, P2=04: return the FCP, TS 102
 // 221 §11.1.1) and returns its decoded FCP.
 func (c *Client) Select(fid uint16) (FCP, error) {
-	data, err := c.do(fmt.Sprintf("SELECT %04X", fid), apdu.Command{
+	data, err := c.do(apdu.Command{
 		CLA: c.CLA, INS: 0xA4, P1: 0x00, P2: 0x04, Data: []byte{byte(fid >> 8), byte(fid)}, Ne: 256})
 	if err != nil {
 		return FCP{}, err
@@ -37,7 +37,7 @@ func (c *Client) Select(fid uint16) (FCP, error) {
 
 // SelectAID selects an application by its AID (SELECT P1=04, P2=04).
 func (c *Client) SelectAID(aid []byte) (FCP, error) {
-	data, err := c.do(fmt.Sprintf("SELECT AID %X", aid), apdu.Command{
+	data, err := c.do(apdu.Command{
 		CLA: c.CLA, INS: 0xA4, P1: 0x04, P2: 0x04, Data: aid, Ne: 256})
 	if err != nil {
 		return FCP{}, err
@@ -55,7 +55,7 @@ func (c *Client) ReadBinary(offset, n int) ([]byte, error) {
 			return out, fmt.Errorf("client: READ BINARY offset %d beyond 32767", off)
 		}
 		k := min(n-len(out), maxChunk)
-		data, err := c.do(fmt.Sprintf("READ BINARY at %d", off), apdu.Command{
+		data, err := c.do(apdu.Command{
 			CLA: c.CLA, INS: 0xB0, P1: byte(off >> 8), P2: byte(off), Ne: k})
 		if err != nil {
 			return out, err
@@ -71,7 +71,7 @@ func (c *Client) ReadBinary(offset, n int) ([]byte, error) {
 // ReadRecord reads record n (absolute mode, P2=04) of length l from the
 // current record EF (READ RECORD, TS 102 221 §11.1.5).
 func (c *Client) ReadRecord(n, l int) ([]byte, error) {
-	data, err := c.do(fmt.Sprintf("READ RECORD %d", n), apdu.Command{
+	data, err := c.do(apdu.Command{
 		CLA: c.CLA, INS: 0xB2, P1: byte(n), P2: 0x04, Ne: l})
 	if err != nil {
 		return nil, err

@@ -157,7 +157,7 @@ func PINBlock(pin string) ([8]byte, error) {
 // TS 102 221 §11.1.9). A wrong PIN answers a *CommandError wrapping 63Cx;
 // sw.Retries() gives the attempts left.
 func (c *Client) Verify(ref ef.KeyRef, block [8]byte) error {
-	_, err := c.do("VERIFY "+ref.String(), apdu.Command{CLA: c.CLA, INS: 0x20, P1: 0x00, P2: byte(ref), Data: block[:]})
+	_, err := c.do(apdu.Command{CLA: c.CLA, INS: 0x20, P1: 0x00, P2: byte(ref), Data: block[:]})
 	return err
 }
 

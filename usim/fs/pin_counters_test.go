@@ -2,6 +2,7 @@ package fs
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,4 +141,91 @@ func TestPINFailedOutOfRangeIsRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPINStartCounters: any starting counters either are refused by
+// AddPIN (ErrBadSpec) or give a PIN whose counters then move exactly as
+// TS 102 221 §11.1.9 and §11.1.13 say under any sequence of VERIFY and
+// UNBLOCK PIN with wrong and right values (a model counts alongside).
+func FuzzPINStartCounters(f *testing.F) {
+	f.Add(uint8(3), uint8(0), uint8(10), uint8(0), []byte{0, 1, 2, 3, 4})
+	f.Add(uint8(3), uint8(2), uint8(10), uint8(0), []byte{0, 0, 1, 4, 3})
+	f.Add(uint8(3), uint8(3), uint8(10), uint8(9), []byte{1, 2, 2, 3})
+	f.Add(uint8(15), uint8(16), uint8(1), uint8(1), []byte{4})
+	f.Fuzz(func(t *testing.T, retries, failed, pukRetries, pukFailed uint8, ops []byte) {
+		st := store.New(store.Options{})
+		f, err := New(st, Spec{Name: "MF", ARR: arr(1), PINs: []KeyRef{KeyPIN2}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := PIN{Ref: KeyPIN2, Value: []byte("5678"), PUK: []byte("87654321"),
+			Retries: int(retries), Failed: int(failed), PUKRetries: int(pukRetries), PUKFailed: int(pukFailed)}
+		if err := f.AddPIN(p); err != nil {
+			if !errors.Is(err, ErrBadSpec) {
+				t.Fatalf("AddPIN: %v", err)
+			}
+			return
+		}
+		limit, pukLimit := int(retries), int(pukRetries)
+		if limit == 0 {
+			limit = 3
+		}
+		if pukLimit == 0 {
+			pukLimit = 10
+		}
+		if int(failed) > limit || int(pukFailed) > pukLimit {
+			t.Fatalf("AddPIN accepted failed %d/%d, PUK failed %d/%d", failed, limit, pukFailed, pukLimit)
+		}
+		tries, pukTries, verified := limit-int(failed), pukLimit-int(pukFailed), false
+		c := &testCard{fs: f, st: st, rt: jc.New(jc.Options{Store: st})}
+		f.Attach(c.rt)
+		if _, err := c.rt.Reset(true); err != nil {
+			t.Fatal(err)
+		}
+		blockedOr := func(n int, sw string) string {
+			if n == 0 {
+				return "6983"
+			}
+			return sw
+		}
+		for _, op := range append([]byte{0}, ops...) {
+			var cmd, want string
+			switch op % 5 {
+			case 0: // empty VERIFY: the counter
+				cmd = "00200081"
+				want = blockedOr(tries, fmt.Sprintf("63C%X", tries))
+				if tries != 0 && verified {
+					want = "9000"
+				}
+			case 1: // wrong PIN
+				cmd, want = wrongPIN2, blockedOr(tries, fmt.Sprintf("63C%X", max(tries-1, 0)))
+				if tries != 0 {
+					tries--
+					verified = false
+				}
+			case 2: // right PIN
+				cmd, want = rightPIN2, blockedOr(tries, "9000")
+				if tries != 0 {
+					tries, verified = limit, true
+				}
+			case 3: // wrong PUK; like a wrong PIN it ends the PIN's verified state
+				cmd, want = unblockBad, blockedOr(pukTries, fmt.Sprintf("63C%X", max(pukTries-1, 0)))
+				if pukTries != 0 {
+					pukTries--
+					verified = false
+				}
+			case 4: // right PUK: new PIN 5678 again, both counters back
+				cmd, want = unblockOK, blockedOr(pukTries, "9000")
+				if pukTries != 0 {
+					tries, pukTries, verified = limit, pukLimit, true
+				}
+			}
+			if got := c.xfer(t, cmd); got != want {
+				t.Fatalf("start %d/%d, PUK %d/%d: %s answered %s, model says %s", limit-int(failed), limit, pukLimit-int(pukFailed), pukLimit, cmd, got, want)
+			}
+			if s, _ := f.PINState(KeyPIN2); s.Tries != tries || s.PUKTries != pukTries {
+				t.Fatalf("after %s: counters %d/%d, model %d/%d", cmd, s.Tries, s.PUKTries, tries, pukTries)
+			}
+		}
+	})
 }

@@ -23,8 +23,23 @@
 //	  "pins": {"pin1": {"value": "1234", "retries": 3, "max": 3, "enabled": true}, ...},
 //	  "files": {"ADF.USIM/EF.SPN": {"spn": {"name": "uiccsim", "display": 1}},
 //	            "ADF.USIM/EF.FPLMN": {"hex": "62f210ffffff..."}},
-//	  "ota_key_sets": [...], "key_pairs": [...]
+//	  "ota_key_sets": [{"kvn": 1, "kic": {"algorithm": "aes", "key": "<hex>"},
+//	                    "kid": {"algorithm": "aes", "key": "<hex>"}, "tars": ["b00010"]}],
+//	  "key_pairs": [{"index": 0, "imsi": "<the profile's imsi>", "k": "<auth.k>"},
+//	                {"index": 1, "imsi": "...", "k": "<32 hex>", "opc": "<32 hex>",
+//	                 "ota_key_sets": [{"kvn": 1, "kic": {...}, "kid": {...}}]}],
+//	  "ota_apps": [{"app": "rfm-usim", "tar": "b00010", "msl": "12",
+//	                "access": "0a0181", "refresh": "uicc-reset"},
+//	               {"app": "keymgmt", "tar": "bfff33", "msl": "16"}]
 //	}
+//
+// key_pairs is the indexed K/OTA key list of 3GPP TR 33.812 alternative
+// 3b; pair 0 is the initial subscription (the profile's imsi and auth.k)
+// and takes the top-level ota_key_sets when it lists none. ota_apps
+// installs the applications reachable by OTA (TAR, minimum security level
+// coded like SPI1 of ETSI TS 102 225 §5.1.1, for RFM the access domain of
+// TS 102 226 §8.2.1.3.2.3 and the REFRESH it queues); left out, the card
+// installs its defaults (package usim).
 //
 // JSON has no comments, so the format reserves the key "_comment" in every
 // object for prose; loading ignores it and rejects every other unknown key,

@@ -52,7 +52,10 @@ type OTAKeySet struct {
 	KIc OTAKey `json:"kic"`
 	KID OTAKey `json:"kid"`
 	// TARs lists the 3-byte toolkit application references (TS 101 220
-	// §6) of the applications reached with this key set.
+	// §6) of the applications reached with this key set, for the OTA
+	// server's records. The emulated card (package usim) selects keys by
+	// key version number alone (TS 102 225 §5.1.2), for every TAR, and
+	// does not enforce this list.
 	TARs []HexBytes `json:"tars"`
 	// Counter is the 5-byte replay counter CNTR, default zero.
 	Counter HexBytes `json:"counter,omitempty"`
