@@ -81,7 +81,7 @@ func setupOTA(e *env, fs *flagSet) func([]string) error {
 		alg:      fs.String("alg", "aes", "algorithm of --kic/--kid: `aes` or des3"),
 		tar:      fs.hexFlag("tar", 3, "TAR of the receiving application in `HEX` (TS 101 220 Annex D: B00000 RFM UICC, B00010 RFM USIM)"),
 		spi:      fs.hexFlag("spi", 2, "SPI in `HEX` (TS 102 225 §5.1.1; default 1619: CC, ciphered, counter higher, PoR with CC, ciphered)"),
-		counter:  fs.String("counter", "", "CNTR as `N` (default: centiseconds since 1970, higher at every send; give it for bursts faster than that)"),
+		counter:  fs.String("counter", "", "CNTR as `N` (default: milliseconds since 2020, higher at every send)"),
 		expanded: fs.Bool("expanded", false, "use the expanded remote command format (TS 102 226 §5.2) instead of the compact one"),
 		orig:     fs.String("originator", "+4912345", "TP-OA of the SMS-DELIVERs (`DIGITS`, + for international)"),
 	}
@@ -248,7 +248,9 @@ func (k *otaKeyFlags) serverCard() (*server.Card, error) {
 	if k.spi.set {
 		c.SPI = scp80.SPI(k.spi.b)
 	}
-	cntr := uint64(time.Now().UnixMilli() / 10)
+	// Milliseconds since 2020 fit the 40-bit CNTR (TS 102 225 §5.1.1) until
+	// 2054 and grow between any two runs of the command.
+	cntr := uint64(time.Since(counterEpoch).Milliseconds())
 	if *k.counter != "" {
 		if cntr, err = strconv.ParseUint(*k.counter, 0, 64); err != nil || cntr == 0 || cntr > scp80.MaxCounter {
 			return nil, usagef("--counter %q: want 1..%d", *k.counter, uint64(scp80.MaxCounter))
@@ -262,6 +264,9 @@ func (k *otaKeyFlags) serverCard() (*server.Card, error) {
 	}
 	return c, nil
 }
+
+// counterEpoch is where the default CNTR counts milliseconds from.
+var counterEpoch = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // otaCipher expands a key as the card does (ota/uicc): "aes" with 16, 24
 // or 32 octets, "des3" with 16 (2-key) or 24 (3-key) octets.
