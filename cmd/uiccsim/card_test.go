@@ -178,3 +178,28 @@ func TestAuthRawMatchesOsmoAucGen(t *testing.T) {
 	}
 	_ = exec.ErrNotFound
 }
+
+// TestAuthXORCard authenticates a card running the TS 34.108 §8.1.2 XOR
+// test algorithm with its default 8-byte RES.
+func TestAuthXORCard(t *testing.T) {
+	p := profile.Default()
+	p.Auth.Algorithm, p.Auth.OPc = profile.XOR, nil
+	card, err := usim.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "xor.img")
+	if err := card.SaveImage(img); err != nil {
+		t.Fatal(err)
+	}
+	card.Close()
+	var res authResult
+	mustJSON(t, &res, "auth", "--image", img, "--pin", "1234", "--alg", "xor", "--k", testK)
+	if !res.Checks["RES"] || !res.Checks["CK"] || len(res.RES) != 16 {
+		t.Errorf("xor auth: %+v", res)
+	}
+	r := runBin(t, "", "auth", "--image", img, "--pin", "1234", "--alg", "xor", "--k", testK, "--res-len", "16")
+	if r.code != exitNo || !strings.Contains(r.stderr, "RES differs") {
+		t.Errorf("xor with a 16-byte RES: exit %d %q", r.code, r.stderr)
+	}
+}
