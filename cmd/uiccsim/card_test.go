@@ -203,3 +203,23 @@ func TestAuthXORCard(t *testing.T) {
 		t.Errorf("xor with a 16-byte RES: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestInfoWithoutUSIM shows a card whose EF_DIR lists no USIM: the MF-level
+// facts are printed and the missing application is named, not a failure.
+func TestInfoWithoutUSIM(t *testing.T) {
+	p := profile.Default()
+	p.Files = map[string]profile.File{"EF.DIR": {Records: []profile.HexBytes{{0x61, 0x09, 0x4F, 0x07, 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x04}}}}
+	card, err := usim.New(p)
+	if err != nil {
+		t.Fatalf("profile with an ISIM-only EF.DIR: %v", err)
+	}
+	img := filepath.Join(t.TempDir(), "nousim.img")
+	if err := card.SaveImage(img); err != nil {
+		t.Fatal(err)
+	}
+	card.Close()
+	out := mustRun(t, "info", "--image", img)
+	if !strings.Contains(out, "ICCID     8900101012345678904") || !strings.Contains(out, "ADF.USIM  not read") {
+		t.Errorf("info without USIM:\n%s", out)
+	}
+}
