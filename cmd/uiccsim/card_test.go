@@ -223,3 +223,30 @@ func TestInfoWithoutUSIM(t *testing.T) {
 		t.Errorf("info without USIM:\n%s", out)
 	}
 }
+
+func TestAPDUOnImage(t *testing.T) {
+	img := newImage(t)
+	var res []apduExchange
+	mustJSON(t, &res, "apdu", "--image", img, "00A40004023F0000", "00A40004022FE200", "00B000000A", "80F2000000")
+	if len(res) != 4 || res[2].Response != "980001012143658709F4" || res[2].SW != "9000" || res[3].Command != "80F2000000" {
+		t.Fatalf("%+v", res)
+	}
+	if !strings.HasPrefix(res[0].Response, "62") || res[1].Detail != "EF.ICCID (2FE2): by FID, return FCP" {
+		t.Errorf("FCP or description: %+v", res[:2])
+	}
+	// --raw shows T=0 as it is: 61xx, then GET RESPONSE by hand.
+	out := mustRun(t, "apdu", "--raw", "--image", img, "00A40004023F0000", "00C000002B")
+	if !strings.Contains(out, "< 612B\n") || !strings.Contains(out, "GET RESPONSE 43 bytes → 9000") {
+		t.Errorf("--raw:\n%s", out)
+	}
+	// A refused last command is exit 1, with the answer shown.
+	r := runBin(t, "", "apdu", "--image", img, "00A40004026F07")
+	if r.code != exitNo || !strings.Contains(r.stdout, "< 6A82") {
+		t.Errorf("refused: exit %d\n%s", r.code, r.stdout)
+	}
+	for _, args := range [][]string{{"apdu", "--image", img}, {"apdu", "--image", img, "00A4"}, {"apdu", "--image", img, "zz"}} {
+		if r := runBin(t, "", args...); r.code != exitUsage {
+			t.Errorf("%v: exit %d", args, r.code)
+		}
+	}
+}

@@ -223,6 +223,11 @@ func TestCardCommandsThroughPCSC(t *testing.T) {
 	if len(auth.Attempts) != 1 || !auth.Checks["RES"] || !auth.Checks["CK"] || !auth.Checks["IK"] || !auth.Checks["GSM SRES"] {
 		t.Errorf("auth: %+v", auth)
 	}
+	var ex []apduExchange
+	mustJSON(t, &ex, "apdu", "--reader", s.reader, "00A40004023F0000", "00A40004022FE200", "00B000000A")
+	if len(ex) != 3 || ex[0].SW != "9000" || ex[2].Response != "980001012143658709F4" {
+		t.Errorf("apdu over PC/SC (T=0 GET RESPONSE): %+v", ex)
+	}
 	if r := runBin(t, "", "info", "--reader", s.reader, "--pin", "9999"); r.code != exitNo {
 		t.Errorf("wrong PIN: exit %d", r.code)
 	}
