@@ -15,6 +15,7 @@
 //	          AD, UST services
 //	read      read an EF by path (ADF.USIM/EF.IMSI) and decode it
 //	write     update an EF by path from a typed value or hex
+//	apdu      send command APDUs and show the responses decoded
 //	auth      AUTHENTICATE with a fresh vector (resynchronising once) and
 //	          verify RES/CK/IK/Kc, or send raw RAND/AUTN
 //	aka       compute vectors and check AUTS like osmo-auc-gen
