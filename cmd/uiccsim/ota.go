@@ -77,7 +77,7 @@ func setupOTA(e *env, fs *flagSet) func([]string) error {
 		profile:  fs.String("profile", "", "the card's profile `FILE`: its OTA key set gives KIc/KID keys and algorithms"),
 		kvn:      fs.Int("kvn", 0, "key version number `N` of the profile's key set (default: its first)"),
 		kic:      fs.hexFlag("kic", 0, "ciphering key in `HEX`, overriding the profile's (with --kid, --alg)"),
-		kid:      fs.hexFlag("kid", 0, "checksum key in `HEX` instead of --profile"),
+		kid:      fs.hexFlag("kid", 0, "checksum key in `HEX`, overriding the profile's"),
 		alg:      fs.String("alg", "aes", "algorithm of --kic/--kid: `aes` or des3"),
 		tar:      fs.hexFlag("tar", 3, "TAR of the receiving application in `HEX` (TS 101 220 Annex D: B00000 RFM UICC, B00010 RFM USIM)"),
 		spi:      fs.hexFlag("spi", 2, "SPI in `HEX` (TS 102 225 §5.1.1; default 1619: CC, ciphered, counter higher, PoR with CC, ciphered)"),
