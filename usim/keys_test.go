@@ -309,11 +309,11 @@ func hexb(t testing.TB, s string) []byte {
 	return b
 }
 
-// securityRefusal reports the PoR statuses of a packet secured with keys
-// the card does not hold: ciphering error (the deciphered padding or
-// lengths do not hold) or RC/CC/DS failed, TS 102 225 §5.1.2.
+// securityRefusal reports the PoR status of a packet secured with keys the
+// card does not hold: the cryptographic checksum is checked before the
+// deciphered padding counter, so it is RC/CC/DS failed, TS 102 225 §5.1.2.
 func securityRefusal(s scp80.Status) bool {
-	return s == scp80.StatusCipheringError || s == scp80.StatusRCCCDSFailed
+	return s == scp80.StatusRCCCDSFailed
 }
 
 func TestNewWithListAndImageCarryTheSwitch(t *testing.T) {

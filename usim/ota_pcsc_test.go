@@ -35,8 +35,6 @@ func TestOTAThroughPCSCD(t *testing.T) {
 		if res.PoR.Status != scp80.StatusOK || !res.PoR.Secured || res.Executed != 2 || res.APDUs[1].SW != apdu.SWOK {
 			t.Fatalf("KVN %d: PoR %+v, result %+v", kvn, res.PoR, res)
 		}
-		// The card belongs to the vpcd serving goroutine: EF_IMSI is read
-		// back over PC/SC below, never from the card directly (a data race).
 		// The card announces the REFRESH the script queued (91xx); fetch it
 		// and carry out the UICC reset as a terminal would (TS 102 223
 		// §6.4.7), then read EF_IMSI back over PC/SC: SELECT ADF.USIM, VERIFY PIN1 (EF_IMSI is

@@ -54,6 +54,7 @@ func setupAKA(e *env, fs *flagSet) func([]string) error {
 	auts := fs.hexFlag("auts", 14, "resynchronisation token AUTS from the USIM, 14 bytes in `HEX`: verify it (TS 33.102 §6.3.5), print SQN.MS and the next vector")
 	ind := fs.Uint("ind", 0, "IND slot of the next SQN after a resync (TS 33.102 Annex C.1)")
 	indLen := fs.Uint("ind-len", 5, "IND length in bits (TS 33.102 Annex C.1)")
+	resLen := fs.Int("res-len", 16, "xor: RES length in `BYTES` (4..16; osmo-auc-gen uses 16)")
 	return func(args []string) error {
 		if len(args) > 0 {
 			return usagef("unexpected argument %q", args[0])
@@ -61,31 +62,9 @@ func setupAKA(e *env, fs *flagSet) func([]string) error {
 		if !k.set {
 			return usagef("--k is required")
 		}
-		key := milenage.Key(k.b)
-		var a milenage.Algorithm
-		switch strings.ToLower(*alg) {
-		case "milenage":
-			switch {
-			case opc.set && op.set:
-				return usagef("give --opc or --op, not both")
-			case opc.set:
-				a = milenage.New(key, milenage.Key(opc.b))
-			case op.set:
-				a = milenage.NewFromOP(key, milenage.Key(op.b))
-			default:
-				return usagef("milenage needs --opc or --op")
-			}
-		case "xor":
-			if opc.set || op.set {
-				return usagef("the xor algorithm takes no --opc/--op")
-			}
-			x, err := milenage.NewXOR(key, 16)
-			if err != nil {
-				return usagef("%v", err)
-			}
-			a = x
-		default:
-			return usagef("--alg %q: want milenage or xor", *alg)
+		a, err := akaAlgorithm(*alg, k, opc, op, *resLen)
+		if err != nil {
+			return err
 		}
 		sqn, err := parseSQN(*sqnStr)
 		if err != nil {

@@ -53,6 +53,7 @@ type authResult struct {
 func setupAuth(e *env, fs *flagSet) func([]string) error {
 	cf := addCardFlags(fs)
 	alg := fs.String("alg", "milenage", "algorithm of the card: `milenage` or xor")
+	resLen := fs.Int("res-len", 8, "xor: RES length in `BYTES` (4..16; profiles default to 8)")
 	k := fs.hexFlag("k", 16, "subscriber key K, 16 bytes in `HEX`")
 	opc := fs.hexFlag("opc", 16, "Milenage OPc, 16 bytes in `HEX`")
 	op := fs.hexFlag("op", 16, "Milenage OP, 16 bytes in `HEX`")
@@ -72,7 +73,7 @@ func setupAuth(e *env, fs *flagSet) func([]string) error {
 		var a milenage.Algorithm
 		if k.set {
 			var err error
-			if a, err = akaAlgorithm(*alg, k, opc, op); err != nil {
+			if a, err = akaAlgorithm(*alg, k, opc, op, *resLen); err != nil {
 				return err
 			}
 		} else if !raw {
@@ -113,7 +114,7 @@ func setupAuth(e *env, fs *flagSet) func([]string) error {
 }
 
 // akaAlgorithm builds the algorithm from the key flags (as "aka" does).
-func akaAlgorithm(alg string, k, opc, op *hexValue) (milenage.Algorithm, error) {
+func akaAlgorithm(alg string, k, opc, op *hexValue, resLen int) (milenage.Algorithm, error) {
 	key := milenage.Key(k.b)
 	switch strings.ToLower(alg) {
 	case "milenage":
@@ -130,9 +131,9 @@ func akaAlgorithm(alg string, k, opc, op *hexValue) (milenage.Algorithm, error) 
 		if opc.set || op.set {
 			return nil, usagef("the xor algorithm takes no --opc/--op")
 		}
-		x, err := milenage.NewXOR(key, 16)
+		x, err := milenage.NewXOR(key, resLen)
 		if err != nil {
-			return nil, usagef("%v", err)
+			return nil, usagef("--res-len %d: %v", resLen, err)
 		}
 		return x, nil
 	}

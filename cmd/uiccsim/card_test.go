@@ -178,3 +178,75 @@ func TestAuthRawMatchesOsmoAucGen(t *testing.T) {
 	}
 	_ = exec.ErrNotFound
 }
+
+// TestAuthXORCard authenticates a card running the TS 34.108 §8.1.2 XOR
+// test algorithm with its default 8-byte RES.
+func TestAuthXORCard(t *testing.T) {
+	p := profile.Default()
+	p.Auth.Algorithm, p.Auth.OPc = profile.XOR, nil
+	card, err := usim.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "xor.img")
+	if err := card.SaveImage(img); err != nil {
+		t.Fatal(err)
+	}
+	card.Close()
+	var res authResult
+	mustJSON(t, &res, "auth", "--image", img, "--pin", "1234", "--alg", "xor", "--k", testK)
+	if !res.Checks["RES"] || !res.Checks["CK"] || len(res.RES) != 16 {
+		t.Errorf("xor auth: %+v", res)
+	}
+	r := runBin(t, "", "auth", "--image", img, "--pin", "1234", "--alg", "xor", "--k", testK, "--res-len", "16")
+	if r.code != exitNo || !strings.Contains(r.stderr, "RES differs") {
+		t.Errorf("xor with a 16-byte RES: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestInfoWithoutUSIM shows a card whose EF_DIR lists no USIM: the MF-level
+// facts are printed and the missing application is named, not a failure.
+func TestInfoWithoutUSIM(t *testing.T) {
+	p := profile.Default()
+	p.Files = map[string]profile.File{"EF.DIR": {Records: []profile.HexBytes{{0x61, 0x09, 0x4F, 0x07, 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x04}}}}
+	card, err := usim.New(p)
+	if err != nil {
+		t.Fatalf("profile with an ISIM-only EF.DIR: %v", err)
+	}
+	img := filepath.Join(t.TempDir(), "nousim.img")
+	if err := card.SaveImage(img); err != nil {
+		t.Fatal(err)
+	}
+	card.Close()
+	out := mustRun(t, "info", "--image", img)
+	if !strings.Contains(out, "ICCID     8900101012345678904") || !strings.Contains(out, "ADF.USIM  not read") {
+		t.Errorf("info without USIM:\n%s", out)
+	}
+}
+
+func TestAPDUOnImage(t *testing.T) {
+	img := newImage(t)
+	var res []apduExchange
+	mustJSON(t, &res, "apdu", "--image", img, "00A40004023F0000", "00A40004022FE200", "00B000000A", "80F2000000")
+	if len(res) != 4 || res[2].Response != "980001012143658709F4" || res[2].SW != "9000" || res[3].Command != "80F2000000" {
+		t.Fatalf("%+v", res)
+	}
+	if !strings.HasPrefix(res[0].Response, "62") || res[1].Detail != "EF.ICCID (2FE2): by FID, return FCP" {
+		t.Errorf("FCP or description: %+v", res[:2])
+	}
+	// --raw shows T=0 as it is: 61xx, then GET RESPONSE by hand.
+	out := mustRun(t, "apdu", "--raw", "--image", img, "00A40004023F0000", "00C000002B")
+	if !strings.Contains(out, "< 612B\n") || !strings.Contains(out, "GET RESPONSE 43 bytes → 9000") {
+		t.Errorf("--raw:\n%s", out)
+	}
+	// A refused last command is exit 1, with the answer shown.
+	r := runBin(t, "", "apdu", "--image", img, "00A40004026F07")
+	if r.code != exitNo || !strings.Contains(r.stdout, "< 6A82") {
+		t.Errorf("refused: exit %d\n%s", r.code, r.stdout)
+	}
+	for _, args := range [][]string{{"apdu", "--image", img}, {"apdu", "--image", img, "00A4"}, {"apdu", "--image", img, "zz"}} {
+		if r := runBin(t, "", args...); r.code != exitUsage {
+			t.Errorf("%v: exit %d", args, r.code)
+		}
+	}
+}

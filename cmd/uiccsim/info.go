@@ -104,7 +104,9 @@ func gatherInfo(s *session, cf *cardFlags) (*infoResult, error) {
 		res.Applications = append(res.Applications, appInfo{AID: strings.ToUpper(hex.EncodeToString(a.AID)), Label: a.Label, USIM: a.IsUSIM()})
 	}
 	if _, err := cl.SelectUSIM(); err != nil {
-		return nil, cardErr("selecting ADF.USIM", err)
+		// A SIM-only card, or a UICC without a USIM: show what there is.
+		res.Unread["ADF.USIM"] = cardErr("selecting ADF.USIM", err).Error()
+		return res, nil
 	}
 	res.PINs = map[string]pinState{}
 	for _, ref := range []ef.KeyRef{ef.KeyPIN1, ef.KeyPIN2, ef.KeyADM1} {
@@ -211,7 +213,7 @@ func (r *infoResult) print(w io.Writer) {
 			fmt.Fprintf(w, "          n°%-3d %s\n", sv.N, sv.Name)
 		}
 	}
-	for _, what := range []string{"EF.IMSI", "EF.AD", "EF.MSISDN", "EF.SPN", "EF.UST", "applications"} {
+	for _, what := range []string{"ADF.USIM", "EF.IMSI", "EF.AD", "EF.MSISDN", "EF.SPN", "EF.UST", "applications"} {
 		if why, ok := r.Unread[what]; ok {
 			fmt.Fprintf(w, "%-9s not read: %s\n", what, why)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +18,7 @@ func init() {
 	register(&command{
 		name:     "profile",
 		summary:  "write a commented default card profile, validate one, or show one with keys hidden",
-		synopsis: "new [--force] [--imsi N] [--iccid N] [--random-keys] [FILE] | check FILE... | show [--show-keys] [FILE]",
+		synopsis: "new [--force] [--imsi N] [--iccid N] [--random-keys] [--ota] [FILE] | check FILE... | show [--show-keys] [FILE]",
 		example: `uiccsim profile new --imsi 001010000000042 --random-keys card.json
 uiccsim profile check card.json
 uiccsim profile show card.json`,
@@ -36,6 +37,7 @@ func setupProfile(e *env, fs *flagSet) func([]string) error {
 	k := fs.hexFlag("k", 16, "new: subscriber key K, 16 bytes in `HEX`")
 	opc := fs.hexFlag("opc", 16, "new: Milenage OPc, 16 bytes in `HEX`")
 	randomKeys := fs.Bool("random-keys", false, "new: draw K and OPc from crypto/rand instead of the TS 35.208 test set 1 values")
+	ota := fs.Bool("ota", false, "new: add OTA key set 1 (random AES KIc/KID, TARs B00000 RFM UICC and B00010 RFM USIM, TS 102 225/226)")
 	showKeys := fs.Bool("show-keys", false, "show: print K, OPc/OP, PINs and OTA keys in clear")
 	return func(args []string) error {
 		if len(args) == 0 {
@@ -77,6 +79,13 @@ func setupProfile(e *env, fs *flagSet) func([]string) error {
 				o := profile.Key128(opc.b)
 				p.Auth.OPc, p.Auth.OP = &o, nil
 			}
+			if *ota {
+				ks, err := randomOTAKeySet()
+				if err != nil {
+					return err
+				}
+				p.OTAKeySets = append(p.OTAKeySets, ks)
+			}
 			if err := p.Validate(); err != nil {
 				return usagef("%v", err)
 			}
@@ -103,6 +112,25 @@ func setupProfile(e *env, fs *flagSet) func([]string) error {
 		}
 		return usagef("unknown profile subcommand %q: want new, check or show", sub)
 	}
+}
+
+// randomOTAKeySet returns key set 1 with fresh AES-128 KIc and KID for the
+// RFM applications of the UICC and ADF.USIM (TS 101 220 Annex D).
+func randomOTAKeySet() (profile.OTAKeySet, error) {
+	var kic, kid [16]byte
+	if _, err := rand.Read(kic[:]); err != nil {
+		return profile.OTAKeySet{}, envf("random KIc: %v", err)
+	}
+	if _, err := rand.Read(kid[:]); err != nil {
+		return profile.OTAKeySet{}, envf("random KID: %v", err)
+	}
+	return profile.OTAKeySet{
+		Comment: "SCP80 key set (TS 102 225 5.1): kvn 1..15, kic/kid algorithm aes or des3 with hex keys, TARs reached with it, counter = last CNTR accepted",
+		KVN:     1,
+		KIc:     profile.OTAKey{Algorithm: "aes", Key: profile.Secret(hex.EncodeToString(kic[:]))},
+		KID:     profile.OTAKey{Algorithm: "aes", Key: profile.Secret(hex.EncodeToString(kid[:]))},
+		TARs:    []profile.HexBytes{{0xB0, 0x00, 0x00}, {0xB0, 0x00, 0x10}},
+	}, nil
 }
 
 // loadProfile loads and validates a profile file: a missing or unreadable

@@ -52,7 +52,7 @@ type serveEvent struct {
 }
 
 func setupServe(e *env, fs *flagSet) func([]string) error {
-	profilePath := fs.String("profile", "", "card profile `FILE` (JSON, see \"uiccsim profile new\"); the built-in test profile when absent")
+	profilePath := fs.String("profile", "", "card profile `FILE` (JSON, see \"uiccsim profile new\"); the built-in test profile when absent; ignored when --image restores a card")
 	image := fs.String("image", "", "card image `FILE`: the card is restored from it when it exists (then --profile is not needed) and saved to it after every change and at exit")
 	addr := fs.String("vpcd", vpcd.DefaultAddr, "vpcd address `HOST:PORT` (port 35963 is reader \"Virtual PCD 00 00\", 35964 \"Virtual PCD 00 01\")")
 	verbose := fs.Bool("v", false, "print every APDU decoded: command name, file names, status word meaning (never PIN or key values)")
@@ -72,12 +72,25 @@ func setupServe(e *env, fs *flagSet) func([]string) error {
 
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		var lastLog string // a vpcd that stays away is reported once, not at every retry
 		srv := vpcd.NewServer(sc,
 			vpcd.WithAddr(*addr),
 			vpcd.WithLogf(func(format string, a ...any) {
-				out.emit(serveEvent{Event: "vpcd", Msg: fmt.Sprintf(format, a...)})
+				msg := strings.TrimPrefix(fmt.Sprintf(format, a...), "vpcd: ")
+				key, _, retry := strings.Cut(msg, "; retrying")
+				if key == lastLog {
+					return
+				}
+				lastLog = key
+				if retry {
+					msg = key + "; retrying until vpcd is there (is pcscd running with the vpcd driver?)"
+				}
+				out.emit(serveEvent{Event: "vpcd", Msg: msg})
 			}),
-			vpcd.WithOnConnect(func() { out.emit(serveEvent{Event: "connected", Addr: *addr}) }),
+			vpcd.WithOnConnect(func() {
+				lastLog = ""
+				out.emit(serveEvent{Event: "connected", Addr: *addr})
+			}),
 		)
 		ev.Event = "serving"
 		out.emit(ev)
@@ -115,7 +128,7 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 			}
 			ev.Msg = "restored from image"
 			if profilePath != "" {
-				ev.Msg += "; --profile ignored (the image holds the card)"
+				ev.Msg += "; --profile ignored (the image holds the whole card, keys included)"
 			}
 			return card, ev, nil
 		}
@@ -134,6 +147,9 @@ func openServedCard(profilePath, image string) (*usim.Card, serveEvent, error) {
 		return nil, ev, refusedf("building the card: %v", err)
 	}
 	ev.ICCID, ev.IMSI = p.ICCID, p.IMSI
+	if n := len(p.OTAKeySets); n > 0 {
+		ev.Msg += fmt.Sprintf("; %d OTA key set(s)", n)
+	}
 	if image != "" {
 		if err := card.SaveImage(image); err != nil {
 			card.Close()

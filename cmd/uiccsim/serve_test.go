@@ -223,6 +223,11 @@ func TestCardCommandsThroughPCSC(t *testing.T) {
 	if len(auth.Attempts) != 1 || !auth.Checks["RES"] || !auth.Checks["CK"] || !auth.Checks["IK"] || !auth.Checks["GSM SRES"] {
 		t.Errorf("auth: %+v", auth)
 	}
+	var ex []apduExchange
+	mustJSON(t, &ex, "apdu", "--reader", s.reader, "00A40004023F0000", "00A40004022FE200", "00B000000A")
+	if len(ex) != 3 || ex[0].SW != "9000" || ex[2].Response != "980001012143658709F4" {
+		t.Errorf("apdu over PC/SC (T=0 GET RESPONSE): %+v", ex)
+	}
 	if r := runBin(t, "", "info", "--reader", s.reader, "--pin", "9999"); r.code != exitNo {
 		t.Errorf("wrong PIN: exit %d", r.code)
 	}
@@ -248,7 +253,9 @@ func TestCardCommandsThroughPCSC(t *testing.T) {
 
 	// Restart from the image: SQN 32 was used, the SPN written, one PIN
 	// try spent.
-	s = s.restart(t, "--image", img, "--profile", "ignored.json")
+	prof := filepath.Join(t.TempDir(), "card.json")
+	mustRun(t, "profile", "new", prof)
+	s = s.restart(t, "--image", img, "--profile", prof)
 	mustJSON(t, &info, "info", "--reader", s.reader)
 	if info.PINs["PIN1"].Retries != 2 {
 		t.Errorf("PIN1 retries after restart: %+v", info.PINs)
@@ -297,5 +304,34 @@ func TestServeUsage(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"imsi": "1"}`), 0o600)
 	if r := runBin(t, "", "serve", "--profile", bad); r.code != exitNo || !strings.Contains(r.stderr, "profile") {
 		t.Errorf("invalid profile: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestServeStopsCleanlyWithoutVPCD starts serve where no vpcd listens: it
+// says so once, keeps retrying, writes its image, and stops on SIGINT with
+// exit 0.
+func TestServeStopsCleanlyWithoutVPCD(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "card.img")
+	out := &syncBuffer{}
+	cmd := exec.Command(bin, "serve", "--vpcd", "127.0.0.1:1", "--image", img)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "retrying until vpcd is there") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // several retries
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve: %v\n%s", err, out.String())
+	}
+	log := out.String()
+	if strings.Count(log, "connection refused") != 1 || !strings.Contains(log, "uiccsim: stopped, card saved to "+img) {
+		t.Errorf("serve output:\n%s", log)
+	}
+	if _, err := os.Stat(img); err != nil {
+		t.Errorf("image not written: %v", err)
 	}
 }

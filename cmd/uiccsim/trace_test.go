@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/uiccsim/uiccsim/internal/apdutrace"
 )
 
 // startupTrace is the pySim-shell start-up of shared/notes/pc-sc-tool-startup.md
@@ -86,4 +88,26 @@ func TestTraceRejectsBadInput(t *testing.T) {
 	if r.code != exitEnv || !strings.Contains(r.stderr, "no such file") {
 		t.Errorf("missing file: exit %d stderr %q, want exit 3", r.code, r.stderr)
 	}
+}
+
+// FuzzDecodeStream feeds arbitrary text to the trace reader: it must never
+// panic, and every pair it accepts is described.
+func FuzzDecodeStream(f *testing.F) {
+	f.Add(startupTrace)
+	f.Add("00A4000402 zz\n")
+	f.Add("> 00\n< \nRESET\n00B0000009 | 9000\n")
+	f.Add("00 A4 00 04 02 3F 00 62 1A 90 00\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		var tr apdutrace.Tracer
+		n := 0
+		err := decodeStream(strings.NewReader(in), "fuzz", &tr, func(l traceLine) {
+			n++
+			if l.Command == "" || l.CAPDU == "" {
+				t.Fatalf("empty description %+v", l)
+			}
+		})
+		if err != nil && exitCode(err) != exitUsage && exitCode(err) != exitEnv {
+			t.Fatalf("error %v with exit %d", err, exitCode(err))
+		}
+	})
 }

@@ -123,7 +123,7 @@ func (r *record) authenticate(c *client.Client) error {
 }
 
 // Attach is what the network does when a device registers: the device
-// presents its IMSI (read from EF_IMSI, TS 31.102 §4.2.2), the operator
+// presents its IMSI (read here from EF_IMSI, TS 31.102 §4.2.2), the operator
 // looks the IMSI up among its subscribers and authenticates the card as that
 // subscriber. It returns the subscriber's ICCID. A device whose IMSI the
 // operator does not hold is refused with ErrUnknownSubscriber, as a home
@@ -133,8 +133,15 @@ func (o *Operator) Attach(c *client.Client) (escrow.ICCID, error) {
 	if err != nil {
 		return "", fmt.Errorf("operator %s: attach: %w", o.id, err)
 	}
+	return o.AttachIMSI(c, imsi.String())
+}
+
+// AttachIMSI is Attach for a device that presents imsi itself — the IMSI
+// its terminal read from EF_IMSI at activation or after a REFRESH, as a UE
+// sends it in its attach request — with ADF.USIM selected on c.
+func (o *Operator) AttachIMSI(c *client.Client, imsi string) (escrow.ICCID, error) {
 	o.mu.Lock()
-	r, ok := o.byIMSI[imsi.String()]
+	r, ok := o.byIMSI[imsi]
 	o.mu.Unlock()
 	if !ok {
 		return "", fmt.Errorf("%w: operator %s does not serve IMSI %s", ErrUnknownSubscriber, o.id, imsi)

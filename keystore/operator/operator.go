@@ -445,7 +445,12 @@ func (o *Operator) writeDirty(tx *sealed.Tx) error {
 		}
 	}
 	clear(buf)
+	keys = keys[:0]
 	for c := range o.removed {
+		keys = append(keys, c)
+	}
+	slices.Sort(keys)
+	for _, c := range keys {
 		if err := tx.Delete(bucketSubscribers, []byte(c)); err != nil {
 			return err
 		}

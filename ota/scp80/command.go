@@ -156,14 +156,8 @@ func openCommand(pkt []byte, h Header, keys Keys) (Command, error) {
 		return Command{}, fail(StatusUnidentifiedSecurity, ErrMalformed, "RC/CC/DS", offSum, "packet ends inside the checksum")
 	}
 	data := pkt[offSum+sig:]
-	pcntr := int(pkt[offPCNTR])
-	if pcntr > len(data) {
-		st := StatusUnidentifiedSecurity
-		if h.SPI.Ciphered() {
-			st = StatusCipheringError
-		}
-		return Command{}, fail(st, ErrMalformed, "PCNTR", offPCNTR, "PCNTR "+strconv.Itoa(pcntr)+" exceeds the "+strconv.Itoa(len(data))+" data octets")
-	}
+	// The RC/CC/DS covers the data with its padding, so it is checked
+	// before PCNTR: a packet under wrong keys fails as 01, not 05.
 	if sig > 0 {
 		chk, err := newChecker(h.SPI.Integrity(), h.KID, keys)
 		if err != nil {
@@ -174,6 +168,14 @@ func openCommand(pkt []byte, h Header, keys Keys) (Command, error) {
 		if !chk.verify(pkt[offSum : offSum+sig]) {
 			return Command{}, fail(StatusRCCCDSFailed, nil, "RC/CC/DS", offSum, h.SPI.Integrity().String()+" does not match")
 		}
+	}
+	pcntr := int(pkt[offPCNTR])
+	if pcntr > len(data) {
+		st := StatusUnidentifiedSecurity
+		if h.SPI.Ciphered() {
+			st = StatusCipheringError
+		}
+		return Command{}, fail(st, ErrMalformed, "PCNTR", offPCNTR, "PCNTR "+strconv.Itoa(pcntr)+" exceeds the "+strconv.Itoa(len(data))+" data octets")
 	}
 	c := Command{Header: h, PCNTR: pcntr, Data: data[:len(data)-pcntr]}
 	copy(c.CNTR[:], pkt[offCNTR:offCNTR+5])

@@ -148,12 +148,21 @@ func TestOpenCommandRejects(t *testing.T) {
 			}
 		})
 	}
-	// Unciphered, PCNTR beyond the data: unidentified security error.
-	plain := Header{SPI: SPI{0x02, 0x00}, KIc: 0x22, KID: 0x22, TAR: TARRFMUSIM}
+	// Unciphered without a checksum, PCNTR beyond the data: unidentified
+	// security error.
+	plain := Header{SPI: SPI{0x00, 0x00}, KIc: 0x22, KID: 0x22, TAR: TARRFMUSIM}
 	p, _ := AppendCommand(nil, plain, Counter{}, []byte{1}, keys)
 	p[offPCNTR] = 5
 	if _, err := OpenCommand(p, keys); StatusOf(err) != StatusUnidentifiedSecurity {
 		t.Fatalf("PCNTR beyond data: %v", err)
+	}
+	// With a CC over the data, a PCNTR changed in transit fails the CC
+	// first: RC/CC/DS failed (01), whatever the padding counter says.
+	cc := Header{SPI: SPI{0x02, 0x00}, KIc: 0x22, KID: 0x22, TAR: TARRFMUSIM}
+	p, _ = AppendCommand(nil, cc, Counter{}, []byte{1}, keys)
+	p[offPCNTR] = 5
+	if _, err := OpenCommand(p, keys); StatusOf(err) != StatusRCCCDSFailed {
+		t.Fatalf("PCNTR changed under a CC: %v, want status 01", err)
 	}
 }
 

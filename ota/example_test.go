@@ -1,4 +1,4 @@
-package usim_test
+package ota_test
 
 import (
 	"encoding/hex"
@@ -12,12 +12,12 @@ import (
 	"github.com/uiccsim/uiccsim/usim/profile"
 )
 
-// Example_otaUpdateIMSI rewrites EF_IMSI over the air: an operator's OTA
+// Example_updateIMSI rewrites EF_IMSI over the air: an operator's OTA
 // server sends an RFM script (SELECT EF_IMSI, UPDATE BINARY) to the USIM's
 // RFM TAR B00010 secured with AES (CC, ciphering, counter), through a
 // test terminal; the card answers the PoR and queues REFRESH (UICC reset),
 // which the terminal carries out, reading the new IMSI.
-func Example_otaUpdateIMSI() {
+func Example_updateIMSI() {
 	key := func(s string) []byte { b, _ := hex.DecodeString(s); return b }
 	p := profile.Default()
 	p.OTAKeySets = []profile.OTAKeySet{{KVN: 1,

@@ -1,5 +1,0 @@
-//go:build cgo
-
-package deps
-
-import _ "github.com/ebfe/scard"
