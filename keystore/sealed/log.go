@@ -64,18 +64,25 @@ func (t *Tx) Append(log string, kind Kind, plaintext []byte) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	b, err := t.tx.CreateBucketIfNotExists(name)
+	b, err := t.bucket(name, true)
 	if err != nil {
 		return 0, fmt.Errorf("sealed: log %s: %w", name, err)
 	}
+	_, known := t.heads[log]
 	h, err := t.readHead(log)
 	if err != nil {
 		return 0, err
 	}
 	seq := h.seq + 1
-	key := binary.BigEndian.AppendUint64(make([]byte, 0, 8), seq)
-	if b.Get(key) != nil {
-		return 0, fmt.Errorf("%w: log %s already holds entry %d beyond its head", ErrCorrupt, name, seq)
+	var kb [8]byte
+	key := binary.BigEndian.AppendUint64(kb[:0], seq)
+	if !known {
+		// First append of this transaction: no entry may lie beyond the
+		// sealed head. Later appends of the transaction follow the entries
+		// it wrote itself, so the check is made once.
+		if last, _ := b.Cursor().Last(); last != nil && (len(last) != 8 || binary.BigEndian.Uint64(last) > h.seq) {
+			return 0, fmt.Errorf("%w: log %s already holds entry %x beyond its head %d", ErrCorrupt, name, last, h.seq)
+		}
 	}
 	blob, err := t.seal(make([]byte, 0, BlobOverhead+len(plaintext)), kind, name, key, h.tag[:], plaintext)
 	if err != nil {

@@ -214,3 +214,47 @@ func TestAnchorDetectsRollbackAndTruncation(t *testing.T) {
 		return nil
 	})
 }
+
+// An entry planted beyond the sealed head (right after it, or further on)
+// makes the next Append fail with ErrCorrupt instead of chaining onto it or
+// overwriting it; Append checks this once per transaction.
+func TestAppendRefusesEntriesBeyondTheHead(t *testing.T) {
+	key := func(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+	logB := []byte("l/audit")
+	mk := testKey(t, 1)
+	s, path := openTemp(t, mk)
+	appendEntries(t, s, 5)
+	_ = s.Close()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seq := range []uint64{6, 7, 100} {
+		t.Run(fmt.Sprint("entry ", seq), func(t *testing.T) {
+			cp := filepath.Join(t.TempDir(), "copy.db")
+			if err := os.WriteFile(cp, raw, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			rawUpdate(t, cp, func(tx *bolt.Tx) error {
+				b := tx.Bucket(logB)
+				return b.Put(key(seq), bytes.Clone(b.Get(key(5))))
+			})
+			s, err := Open(cp, mk, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			err = s.Update(func(tx *Tx) error {
+				for range 3 {
+					if _, err := tx.Append("audit", 3, []byte("next")); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if !errors.Is(err, ErrCorrupt) {
+				t.Errorf("Append after an entry planted at %d = %v, want ErrCorrupt", seq, err)
+			}
+		})
+	}
+}

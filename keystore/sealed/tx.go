@@ -26,6 +26,36 @@ type Tx struct {
 	ad   []byte // scratch for additional data
 	// heads caches the heads of the logs appended to in this transaction.
 	heads map[string]*logHead
+	// buckets caches the bbolt buckets this transaction opened, so a Put or
+	// Append does not look its bucket up (and copy its name) every time.
+	buckets []openBucket
+}
+
+// openBucket is one entry of Tx.buckets.
+type openBucket struct {
+	name string
+	b    *bolt.Bucket
+}
+
+// bucket returns the bucket called name (as bucketName built it), creating
+// it if create is set and it does not exist; nil if it does not exist.
+func (t *Tx) bucket(name []byte, create bool) (*bolt.Bucket, error) {
+	for i := range t.buckets {
+		if t.buckets[i].name == string(name) {
+			return t.buckets[i].b, nil
+		}
+	}
+	var b *bolt.Bucket
+	if create {
+		var err error
+		if b, err = t.tx.CreateBucketIfNotExists(name); err != nil {
+			return nil, err
+		}
+	} else if b = t.tx.Bucket(name); b == nil {
+		return nil, nil
+	}
+	t.buckets = append(t.buckets, openBucket{name: string(name), b: b})
+	return b, nil
 }
 
 // bucketName returns prefix+name in the transaction's scratch space.
@@ -55,7 +85,7 @@ func (t *Tx) Put(bucket string, key []byte, kind Kind, plaintext []byte) error {
 	if err := validKey(name, key); err != nil {
 		return err
 	}
-	b, err := t.tx.CreateBucketIfNotExists(name)
+	b, err := t.bucket(name, true)
 	if err != nil {
 		return fmt.Errorf("sealed: bucket %s: %w", name, err)
 	}
@@ -78,7 +108,7 @@ func (t *Tx) Get(dst []byte, bucket string, key []byte, kind Kind) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	b := t.tx.Bucket(name)
+	b, _ := t.bucket(name, false)
 	if b == nil {
 		return nil, fmt.Errorf("%w: %s/%x (no bucket)", ErrNotFound, name, key)
 	}
@@ -101,7 +131,7 @@ func (t *Tx) Delete(bucket string, key []byte) error {
 	if err != nil {
 		return err
 	}
-	b := t.tx.Bucket(name)
+	b, _ := t.bucket(name, false)
 	if b == nil {
 		return nil
 	}
