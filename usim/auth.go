@@ -179,7 +179,7 @@ func (a *applet) authenticate(ctx *jc.Context, cmd *apdu.Command) error {
 			return apdu.SWIncorrectDataField
 		}
 		copy(rand[:], d[1:17])
-		sres, kc := milenage.GSM(a.creds.alg, rand)
+		sres, kc := milenage.GSM(a.creds.algo(), rand)
 		ctx.Out = milenage.AppendGSMResponse(ctx.Out, sres, kc)
 		return nil
 	}
@@ -195,7 +195,7 @@ func (a *applet) authenticate(ctx *jc.Context, cmd *apdu.Command) error {
 	if err != nil {
 		return apdu.SWTechnicalProblem
 	}
-	ans, _ := a.policy.Authenticate(a.creds.alg, &st, rand, autn)
+	ans, _ := a.policy.Authenticate(a.creds.algo(), &st, rand, autn)
 	switch ans.Result {
 	case milenage.ResultMACFailure:
 		return apdu.SWAuthIncorrectMAC

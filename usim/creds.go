@@ -32,7 +32,10 @@ var ErrNoKeyList = errors.New("usim: card has no key-pair list")
 // decoded list, the expanded OTA ciphers of the active pair, the
 // authentication algorithm keyed with the active pair's K/OPc, and where in
 // the cell each active counter lives. reload rebuilds it from the store;
-// every change goes to the store first.
+// every change goes to the store first. The ciphers and the Milenage
+// instance are built on first use after a reload (KeySet, algo): a SWITCH
+// and the REFRESH after it reload twice, and an idle card keeps no expanded
+// keys.
 type creds struct {
 	st     *store.Store
 	ref    store.Ref // 0 for an old image without a list
@@ -40,7 +43,8 @@ type creds struct {
 	keys   [16]scp80.Keys
 	has    [16]bool
 	ctrOff [16]int // offset in the cell of the active set's CNTR, by KVN
-	alg    milenage.Algorithm
+	alg    milenage.Algorithm // nil until algo builds it (Milenage)
+	k, opc milenage.Key       // the active K/OPc algo keys Milenage with
 	// from the auth cell
 	algKind byte
 	resLen  int
@@ -221,9 +225,10 @@ func (c *creds) reload() error {
 			return err
 		}
 	}
+	c.alg = nil
 	switch c.algKind {
 	case authAlgMil:
-		c.alg = milenage.New(k, opc)
+		c.k, c.opc = k, opc // Milenage is keyed on first use (algo)
 	case authAlgXOR:
 		x, err := milenage.NewXOR(k, c.resLen)
 		if err != nil {
@@ -236,9 +241,19 @@ func (c *creds) reload() error {
 	return nil
 }
 
-// expand builds the ciphers of the active pair's OTA key sets and finds
-// each counter's offset in the cell by walking the encoding (the layout of
-// keystore.EncodingVersion 1).
+// algo returns the authentication algorithm keyed with the active pair's
+// K/OPc (TS 35.206 Milenage, or the test XOR of TS 34.108 §8.1.2), building
+// the Milenage instance on first use after a reload.
+func (c *creds) algo() milenage.Algorithm {
+	if c.alg == nil {
+		c.alg = milenage.New(c.k, c.opc)
+	}
+	return c.alg
+}
+
+// expand notes which KVNs the active pair holds and finds each counter's
+// offset in the cell by walking the encoding (the layout of
+// keystore.EncodingVersion 1); KeySet builds the ciphers on first use.
 func (c *creds) expand(enc []byte) error {
 	off := 2 + 3 // cell length prefix, list header
 	for i := 0; i < c.list.Len(); i++ {
@@ -252,15 +267,10 @@ func (c *creds) expand(enc []byte) error {
 			s := &p.OTA[j]
 			kl, dl := s.KIc.Alg.KeyLen(), s.KID.Alg.KeyLen()
 			if i == c.list.ActiveIndex() {
-				enc, err := scp80.NewCipher(scpAlg(s.KIc.Alg), s.KIc.Bytes())
-				if err != nil {
-					return fmt.Errorf("%w: KVN %d KIc: %v", ErrCorrupt, s.KVN, err)
+				if len(s.KIc.Bytes()) != kl || len(s.KID.Bytes()) != dl {
+					return fmt.Errorf("%w: KVN %d keys of %d and %d bytes", ErrCorrupt, s.KVN, len(s.KIc.Bytes()), len(s.KID.Bytes()))
 				}
-				mac, err := scp80.NewCipher(scpAlg(s.KID.Alg), s.KID.Bytes())
-				if err != nil {
-					return fmt.Errorf("%w: KVN %d KID: %v", ErrCorrupt, s.KVN, err)
-				}
-				c.keys[s.KVN], c.has[s.KVN] = scp80.Keys{Enc: enc, MAC: mac}, true
+				c.has[s.KVN] = true
 				c.ctrOff[s.KVN] = off + 1 + 1 + kl + 1 + dl
 			}
 			off += 1 + 1 + kl + 1 + dl + 5
@@ -274,8 +284,23 @@ func (c *creds) expand(enc []byte) error {
 
 // KeySet implements engine.KeyStore with the active pair's key sets.
 func (c *creds) KeySet(kvn int) (scp80.Keys, bool) {
-	if kvn < 0 || kvn > 15 || !c.has[kvn] {
+	if kvn < 0 || kvn > 15 || !c.has[kvn] || c.list == nil {
 		return scp80.Keys{}, false
+	}
+	if c.keys[kvn].Enc == nil {
+		s := c.list.Active().OTAKeySet(uint8(kvn))
+		if s == nil {
+			return scp80.Keys{}, false
+		}
+		enc, err := scp80.NewCipher(scpAlg(s.KIc.Alg), s.KIc.Bytes())
+		if err != nil {
+			return scp80.Keys{}, false
+		}
+		mac, err := scp80.NewCipher(scpAlg(s.KID.Alg), s.KID.Bytes())
+		if err != nil {
+			return scp80.Keys{}, false
+		}
+		c.keys[kvn] = scp80.Keys{Enc: enc, MAC: mac}
 	}
 	return c.keys[kvn], true
 }
