@@ -42,7 +42,7 @@ type creds struct {
 	list   *keystore.List
 	keys   [16]scp80.Keys
 	has    [16]bool
-	ctrOff [16]int // offset in the cell of the active set's CNTR, by KVN
+	ctrOff [16]int            // offset in the cell of the active set's CNTR, by KVN
 	alg    milenage.Algorithm // nil until algo builds it (Milenage)
 	k, opc milenage.Key       // the active K/OPc algo keys Milenage with
 	// from the auth cell
