@@ -80,7 +80,7 @@ func (t *Tx) Append(log string, kind Kind, plaintext []byte) (uint64, error) {
 		// First append of this transaction: no entry may lie beyond the
 		// sealed head. Later appends of the transaction follow the entries
 		// it wrote itself, so the check is made once.
-		if last, _ := b.Cursor().Last(); last != nil && (len(last) != 8 || binary.BigEndian.Uint64(last) > h.seq) {
+		if last, _ := b.b.Cursor().Last(); last != nil && (len(last) != 8 || binary.BigEndian.Uint64(last) > h.seq) {
 			return 0, fmt.Errorf("%w: log %s already holds entry %x beyond its head %d", ErrCorrupt, name, last, h.seq)
 		}
 	}
@@ -88,10 +88,10 @@ func (t *Tx) Append(log string, kind Kind, plaintext []byte) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := b.Put(key, blob); err != nil {
+	if err := b.b.Put(key, blob); err != nil {
 		return 0, fmt.Errorf("sealed: append to %s: %w", name, err)
 	}
-	if err := b.SetSequence(seq); err != nil {
+	if err := b.b.SetSequence(seq); err != nil {
 		return 0, err
 	}
 	// The head moves in the transaction's cache; Update writes it once,

@@ -291,3 +291,54 @@ func TestMasterKeyRedacted(t *testing.T) {
 		}
 	}
 }
+
+// Puts, Gets and Deletes interleaved in one transaction see each other
+// (the transaction reuses one cursor per bucket for its lookups), across
+// enough keys to split the bucket's pages, and the committed file agrees
+// with a plain map.
+func TestInterleavedOpsInOneTransaction(t *testing.T) {
+	s, _ := openTemp(t, testKey(t, 1))
+	want := map[string]string{}
+	key := func(i int) []byte { return fmt.Appendf(nil, "8988211%011d", i) }
+	err := s.Update(func(tx *Tx) error {
+		for i := range 3000 {
+			k := key((i * 7919) % 3000)
+			if err := tx.Put("cards", k, 5, fmt.Appendf(nil, "v%d", i)); err != nil {
+				return err
+			}
+			want[string(k)] = fmt.Sprintf("v%d", i)
+			if i%3 == 0 {
+				d := key((i * 31) % 3000)
+				if err := tx.Delete("cards", d); err != nil {
+					return err
+				}
+				delete(want, string(d))
+			}
+			if i%5 == 0 {
+				g := key((i * 13) % 3000)
+				got, err := tx.Get(nil, "cards", g, 5)
+				w, ok := want[string(g)]
+				if ok != (err == nil) || (ok && string(got) != w) {
+					t.Errorf("step %d: Get(%s) = %q, %v; want %q (present %v)", i, g, got, err, w, ok)
+				}
+			}
+		}
+		return tx.Delete("cards", []byte("absent"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = s.View(func(tx *Tx) error {
+		return tx.ForEach("cards", 5, func(k, v []byte) error {
+			n++
+			if want[string(k)] != string(v) {
+				t.Errorf("%s = %q after commit, want %q", k, v, want[string(k)])
+			}
+			return nil
+		})
+	})
+	if err != nil || n != len(want) {
+		t.Errorf("%d records after commit (%v), want %d", n, err, len(want))
+	}
+}

@@ -1,6 +1,7 @@
 package sealed
 
 import (
+	"bytes"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,21 +29,50 @@ type Tx struct {
 	heads map[string]*logHead
 	// buckets caches the bbolt buckets this transaction opened, so a Put or
 	// Append does not look its bucket up (and copy its name) every time.
-	buckets []openBucket
+	buckets []*openBucket
 }
 
-// openBucket is one entry of Tx.buckets.
+// openBucket is one entry of Tx.buckets: the bucket and a cursor that its
+// lookups reuse (a bbolt Get or Delete builds a new cursor and grows its
+// stack every time).
 type openBucket struct {
 	name string
 	b    *bolt.Bucket
+	c    *bolt.Cursor
+}
+
+// get returns the value of key in ob, nil if there is none (bbolt's
+// Bucket.Get on the reused cursor).
+func (ob *openBucket) get(key []byte) []byte {
+	if ob.c == nil {
+		ob.c = ob.b.Cursor()
+	}
+	k, v := ob.c.Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
+
+// del removes key from ob if it is there (bbolt's Bucket.Delete on the
+// reused cursor).
+func (ob *openBucket) del(key []byte) error {
+	if ob.c == nil {
+		ob.c = ob.b.Cursor()
+	}
+	k, _ := ob.c.Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return ob.c.Delete()
 }
 
 // bucket returns the bucket called name (as bucketName built it), creating
 // it if create is set and it does not exist; nil if it does not exist.
-func (t *Tx) bucket(name []byte, create bool) (*bolt.Bucket, error) {
-	for i := range t.buckets {
-		if t.buckets[i].name == string(name) {
-			return t.buckets[i].b, nil
+func (t *Tx) bucket(name []byte, create bool) (*openBucket, error) {
+	for _, ob := range t.buckets {
+		if ob.name == string(name) {
+			return ob, nil
 		}
 	}
 	var b *bolt.Bucket
@@ -54,11 +84,11 @@ func (t *Tx) bucket(name []byte, create bool) (*bolt.Bucket, error) {
 	} else if b = t.tx.Bucket(name); b == nil {
 		return nil, nil
 	}
-	t.buckets = append(t.buckets, openBucket{name: string(name), b: b})
-	return b, nil
+	ob := &openBucket{name: string(name), b: b}
+	t.buckets = append(t.buckets, ob)
+	return ob, nil
 }
 
-// bucketName returns prefix+name in the transaction's scratch space.
 func (t *Tx) bucketName(prefix, name string) ([]byte, error) {
 	if len(name) == 0 || len(name) > MaxNameLen {
 		return nil, fmt.Errorf("%w: bucket name of %d bytes, need 1..%d", ErrBadName, len(name), MaxNameLen)
@@ -94,7 +124,7 @@ func (t *Tx) Put(bucket string, key []byte, kind Kind, plaintext []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := b.Put(key, blob); err != nil {
+	if err := b.b.Put(key, blob); err != nil {
 		return fmt.Errorf("sealed: put %s/%x: %w", name, key, err)
 	}
 	return nil
@@ -112,7 +142,7 @@ func (t *Tx) Get(dst []byte, bucket string, key []byte, kind Kind) ([]byte, erro
 	if b == nil {
 		return nil, fmt.Errorf("%w: %s/%x (no bucket)", ErrNotFound, name, key)
 	}
-	return t.open(dst, b.Get(key), kind, name, key, nil)
+	return t.open(dst, b.get(key), kind, name, key, nil)
 }
 
 // Has reports whether bucket/key holds a record, without opening it.
@@ -121,8 +151,8 @@ func (t *Tx) Has(bucket string, key []byte) bool {
 	if err != nil {
 		return false
 	}
-	b := t.tx.Bucket(name)
-	return b != nil && b.Get(key) != nil
+	b, _ := t.bucket(name, false)
+	return b != nil && b.get(key) != nil
 }
 
 // Delete removes bucket/key; deleting an absent record is not an error.
@@ -135,7 +165,7 @@ func (t *Tx) Delete(bucket string, key []byte) error {
 	if b == nil {
 		return nil
 	}
-	if err := b.Delete(key); err != nil {
+	if err := b.del(key); err != nil {
 		return fmt.Errorf("sealed: delete %s/%x: %w", name, key, err)
 	}
 	return nil
