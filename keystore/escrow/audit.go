@@ -190,10 +190,15 @@ func (e *Escrow) Audit(from uint64) iter.Seq2[AuditEntry, error] {
 	}
 }
 
-// appendAuditTx writes one audit entry in tx.
-func appendAuditTx(tx *sealed.Tx, a *AuditEntry) error {
+// appendAuditTx writes one audit entry in tx, encoding it in s (which may
+// be nil).
+func appendAuditTx(tx *sealed.Tx, a *AuditEntry, s *scratch) error {
 	a.Time = time.Now()
-	_, err := tx.Append(auditLog, kindAudit, appendAudit(make([]byte, 0, 64+len(a.Reason)), a))
+	if s == nil {
+		s = new(scratch)
+	}
+	s.enc = appendAudit(s.enc[:0], a)
+	_, err := tx.Append(auditLog, kindAudit, s.enc)
 	return err
 }
 

@@ -208,14 +208,14 @@ func (e *Escrow) ReleaseBatch(operator OperatorID, reqs []Request) (r BatchRelea
 		payload = appendBatchHeader(payload[:0], operator, 0)
 		var refusal error
 		pub, refusal = operatorKey(tx, operator)
-		key := make([]byte, 0, 24)
+		var s scratch
 		var buf [256]byte
 		defer clear(buf[:])
 		for i, q := range reqs {
 			if refusal != nil {
 				refusals[i] = fmt.Errorf("release of card %s index %d: %w", q.ICCID, q.Index, refusal)
 			} else {
-				rf, err := checkRelease(tx, q.ICCID, q.Index, operator)
+				rf, err := checkRelease(tx, &s, q.ICCID, q.Index, operator)
 				if err != nil {
 					return err
 				}
@@ -228,7 +228,7 @@ func (e *Escrow) ReleaseBatch(operator OperatorID, reqs []Request) (r BatchRelea
 			if refusals[i] != nil {
 				a.Refused, a.Reason = true, refusals[i].Error()
 			} else {
-				pairEnc, err := tx.Get(buf[:0], bucketPairs, pairKey(key[:0], q.ICCID, q.Index), kindPair)
+				pairEnc, err := tx.Get(buf[:0], bucketPairs, pairKey(s.key[:0], q.ICCID, q.Index), kindPair)
 				if err != nil {
 					return fmt.Errorf("card %s pair %d record: %w", q.ICCID, q.Index, err)
 				}
@@ -236,7 +236,7 @@ func (e *Escrow) ReleaseBatch(operator OperatorID, reqs []Request) (r BatchRelea
 				clear(pairEnc)
 				granted++
 			}
-			if err := appendAuditTx(tx, &a); err != nil {
+			if err := appendAuditTx(tx, &a, &s); err != nil {
 				return err
 			}
 		}
@@ -253,10 +253,11 @@ func (e *Escrow) ReleaseBatch(operator OperatorID, reqs []Request) (r BatchRelea
 	return r, refusals, err
 }
 
-// checkRelease applies the release rules to one request; a refusal is
-// returned as refusal, a storage failure as err.
-func checkRelease(tx *sealed.Tx, iccid ICCID, index int, op OperatorID) (refusal, err error) {
-	c, refusal := readCard(tx, iccid)
+// checkRelease applies the release rules to one request, with the buffers
+// of s (nil: its own); a refusal is returned as refusal, a storage failure
+// as err.
+func checkRelease(tx *sealed.Tx, s *scratch, iccid ICCID, index int, op OperatorID) (refusal, err error) {
+	c, refusal := readCard(tx, iccid, s, op)
 	if refusal != nil {
 		if errors.Is(refusal, ErrUnknownCard) {
 			return refusal, nil

@@ -43,7 +43,7 @@ func appendCard(dst []byte, c *Card) []byte {
 // parseCard decodes a card record and checks its invariants: 1..MaxPairs
 // pairs, the active index inside the list, one valid owner per index up to
 // the active one, nothing after.
-func parseCard(iccid ICCID, b []byte) (Card, error) {
+func parseCard(iccid ICCID, b []byte, known ...OperatorID) (Card, error) {
 	s := cryptobyte.String(b)
 	var v, pairs, active uint8
 	if !s.ReadUint8(&v) || !s.ReadUint8(&pairs) || !s.ReadUint8(&active) {
@@ -55,13 +55,13 @@ func parseCard(iccid ICCID, b []byte) (Card, error) {
 	if pairs == 0 || active >= pairs {
 		return Card{}, fmt.Errorf("%w: card %s: active index %d of %d pairs", ErrMalformed, iccid, active, pairs)
 	}
-	c := Card{ICCID: iccid, Pairs: int(pairs), Active: int(active), Owners: make([]OperatorID, int(active)+1)}
+	c := Card{ICCID: iccid, Pairs: int(pairs), Active: int(active), Owners: make([]OperatorID, int(active)+1, int(active)+2)}
 	for i := range c.Owners {
 		var o cryptobyte.String
 		if !s.ReadUint8LengthPrefixed(&o) {
 			return Card{}, fmt.Errorf("%w: card %s: owner of index %d truncated", ErrMalformed, iccid, i)
 		}
-		c.Owners[i] = OperatorID(o)
+		c.Owners[i] = internID(o, known)
 		if err := c.Owners[i].Validate(); err != nil {
 			return Card{}, fmt.Errorf("%w: card %s: owner of index %d: %w", ErrMalformed, iccid, i, err)
 		}
@@ -70,6 +70,17 @@ func parseCard(iccid ICCID, b []byte) (Card, error) {
 		return Card{}, fmt.Errorf("%w: card %s: %d trailing bytes", ErrMalformed, iccid, len(s))
 	}
 	return c, nil
+}
+
+// internID returns o as an OperatorID, sharing the string of the element
+// of known it equals, if any.
+func internID(o []byte, known []OperatorID) OperatorID {
+	for _, k := range known {
+		if string(o) == string(k) {
+			return k
+		}
+	}
+	return OperatorID(o)
 }
 
 // pairKey is the record key of pair index of card iccid: the ICCID digits,

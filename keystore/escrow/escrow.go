@@ -83,7 +83,7 @@ func (e *Escrow) RegisterOperator(id OperatorID, pub *[32]byte) error {
 		if err := tx.Put(bucketOperators, []byte(id), kindOperator, pub[:]); err != nil {
 			return err
 		}
-		return appendAuditTx(tx, &AuditEntry{Event: EventRegister, Index: -1, Operator: id})
+		return appendAuditTx(tx, &AuditEntry{Event: EventRegister, Index: -1, Operator: id}, nil)
 	})
 }
 
@@ -106,21 +106,38 @@ func operatorKey(tx *sealed.Tx, id OperatorID) (*[32]byte, error) {
 	return &buf, nil
 }
 
-// readCard returns the record of card iccid.
-func readCard(tx *sealed.Tx, iccid ICCID) (Card, error) {
+// scratch holds the buffers that the card reads, record encodings and
+// audit entries of one transaction reuse: a batch of a thousand cards would
+// otherwise allocate each of them per card. The records it holds carry no
+// key (card records name owners; audit entries name events).
+type scratch struct {
+	rec []byte // a card record's plaintext (readCard)
+	enc []byte // an encoding about to be sealed (card record, audit entry)
+	key []byte // a record key
+}
+
+// readCard returns the record of card iccid. Owners equal to one of known
+// share its string instead of allocating their own. s may be nil.
+func readCard(tx *sealed.Tx, iccid ICCID, s *scratch, known ...OperatorID) (Card, error) {
 	if !iccid.Valid() {
 		_, err := ParseICCID(string(iccid))
 		return Card{}, err
 	}
-	var buf [512]byte
-	b, err := tx.Get(buf[:0], bucketCards, []byte(iccid), kindCard)
+	if s == nil {
+		s = new(scratch)
+	}
+	s.key = append(s.key[:0], iccid...)
+	b, err := tx.Get(s.rec[:0], bucketCards, s.key, kindCard)
+	if cap(b) > cap(s.rec) {
+		s.rec = b[:0]
+	}
 	if errors.Is(err, sealed.ErrNotFound) {
 		return Card{}, fmt.Errorf("%w: ICCID %s", ErrUnknownCard, iccid)
 	}
 	if err != nil {
 		return Card{}, fmt.Errorf("escrow: card %s: %w", iccid, err)
 	}
-	return parseCard(iccid, b)
+	return parseCard(iccid, b, known...)
 }
 
 // Card returns the escrow's record of card iccid.
@@ -128,7 +145,7 @@ func (e *Escrow) Card(iccid ICCID) (Card, error) {
 	var c Card
 	err := e.st.View(func(tx *sealed.Tx) error {
 		var err error
-		c, err = readCard(tx, iccid)
+		c, err = readCard(tx, iccid, nil)
 		return err
 	})
 	return c, err

@@ -187,7 +187,7 @@ func personaliseCard(tx *sealed.Tx, payload []byte, iccid ICCID, n int, ota []OT
 		return payload, err
 	}
 	if err := appendAuditTx(tx, &AuditEntry{Event: EventPersonalise, ICCID: iccid, Index: 0, Operator: initial,
-		Reason: fmt.Sprintf("%d pairs; pair 0 released", n)}); err != nil {
+		Reason: fmt.Sprintf("%d pairs; pair 0 released", n)}, nil); err != nil {
 		return payload, err
 	}
 	if load != nil {

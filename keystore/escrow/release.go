@@ -201,7 +201,7 @@ func (e *Escrow) Release(iccid ICCID, index int, operator OperatorID) (Release, 
 		if refusal != nil {
 			a.Refused, a.Reason = true, refusal.Error()
 		}
-		return appendAuditTx(tx, &a)
+		return appendAuditTx(tx, &a, nil)
 	})
 	if err != nil {
 		return Release{}, fmt.Errorf("escrow: release of card %s index %d to %s: %w", iccid, index, operator, err)
@@ -219,7 +219,7 @@ func (e *Escrow) release(tx *sealed.Tx, iccid ICCID, index int, op OperatorID) (
 	if refusal != nil {
 		return Release{}, fmt.Errorf("release of card %s index %d: %w", iccid, index, refusal), nil
 	}
-	if refusal, err := checkRelease(tx, iccid, index, op); refusal != nil || err != nil {
+	if refusal, err := checkRelease(tx, nil, iccid, index, op); refusal != nil || err != nil {
 		return Release{}, refusal, err
 	}
 	var buf [256]byte

@@ -45,13 +45,14 @@ func (e *Escrow) ReportSwitchBatch(from, to OperatorID, switches []Request) (ref
 	}
 	err = e.st.Update(func(tx *sealed.Tx) error {
 		refusals = make([]error, len(switches))
+		var s scratch
 		_, unknownTo := operatorKey(tx, to)
 		for i, q := range switches {
 			if unknownTo != nil {
 				refusals[i] = fmt.Errorf("switch of card %s to index %d: new owner: %w", q.ICCID, q.Index, unknownTo)
 			} else {
 				var err error
-				if refusals[i], err = reportSwitch(tx, q.ICCID, from, to, q.Index); err != nil {
+				if refusals[i], err = reportSwitch(tx, &s, q.ICCID, from, to, q.Index); err != nil {
 					return err
 				}
 			}
@@ -62,7 +63,7 @@ func (e *Escrow) ReportSwitchBatch(from, to OperatorID, switches []Request) (ref
 			if refusals[i] != nil {
 				a.Refused, a.Reason = true, refusals[i].Error()
 			}
-			if err := appendAuditTx(tx, &a); err != nil {
+			if err := appendAuditTx(tx, &a, &s); err != nil {
 				return err
 			}
 		}
@@ -74,11 +75,11 @@ func (e *Escrow) ReportSwitchBatch(from, to OperatorID, switches []Request) (ref
 	return refusals, nil
 }
 
-// reportSwitch applies the switch rules to one card in tx; the new owner
-// is registered. A refusal is returned as refusal, a storage failure as
-// err.
-func reportSwitch(tx *sealed.Tx, iccid ICCID, from, to OperatorID, newIndex int) (refusal, err error) {
-	c, refusal := readCard(tx, iccid)
+// reportSwitch applies the switch rules to one card in tx, with the
+// buffers of s; the new owner is registered. A refusal is returned as
+// refusal, a storage failure as err.
+func reportSwitch(tx *sealed.Tx, s *scratch, iccid ICCID, from, to OperatorID, newIndex int) (refusal, err error) {
+	c, refusal := readCard(tx, iccid, s, from, to)
 	if refusal != nil {
 		if errors.Is(refusal, ErrUnknownCard) {
 			return refusal, nil
@@ -99,9 +100,9 @@ func reportSwitch(tx *sealed.Tx, iccid ICCID, from, to OperatorID, newIndex int)
 	case newIndex >= c.Pairs:
 		return fmt.Errorf("%w: switch of card %s to index %d, the card holds pairs 0..%d", ErrIndexOutOfRange, iccid, newIndex, c.Pairs-1), nil
 	}
-	key := make([]byte, 0, 24)
 	for i := c.Active; i < newIndex; i++ {
-		if err := tx.Delete(bucketPairs, pairKey(key[:0], iccid, i)); err != nil {
+		s.key = pairKey(s.key[:0], iccid, i)
+		if err := tx.Delete(bucketPairs, s.key); err != nil {
 			return nil, err
 		}
 	}
@@ -112,5 +113,7 @@ func reportSwitch(tx *sealed.Tx, iccid ICCID, from, to OperatorID, newIndex int)
 	}
 	c.Owners = append(c.Owners, to)
 	c.Active = newIndex
-	return nil, tx.Put(bucketCards, []byte(iccid), kindCard, appendCard(make([]byte, 0, 64), &c))
+	s.key = append(s.key[:0], iccid...)
+	s.enc = appendCard(s.enc[:0], &c)
+	return nil, tx.Put(bucketCards, s.key, kindCard, s.enc)
 }
