@@ -1,6 +1,7 @@
 package usim
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -51,7 +52,8 @@ type creds struct {
 	authK   milenage.Key
 	authOPc milenage.Key
 	buf     []byte
-	stale   bool // a command that may have changed the list was rolled back
+	enc     []byte // the list encoding the view was built from (reload)
+	stale   bool   // a command that may have changed the list was rolled back
 }
 
 // fresh reloads the RAM view if the last command's writes were rolled back.
@@ -197,11 +199,22 @@ func openCreds(st *store.Store) (*creds, error) {
 }
 
 // reload rebuilds the RAM view from the store (after a change, a power
-// loss or a rolled-back command).
+// loss or a rolled-back command). A keys cell that still holds exactly the
+// encoding the view was built from (a REFRESH or power cycle with nothing
+// changed or rolled back) keeps the view as it is.
 func (c *creds) reload() error {
+	if c.list != nil && c.ref != 0 {
+		if cell := c.st.Bytes(c.ref); len(cell) >= 2 {
+			if n := int(binary.BigEndian.Uint16(cell)); 2+n <= len(cell) && bytes.Equal(cell[2:2+n], c.enc) {
+				return nil
+			}
+		}
+	}
 	if c.list != nil {
 		c.list.Wipe()
 	}
+	clear(c.enc)
+	c.enc = c.enc[:0]
 	c.list = nil
 	c.keys, c.has, c.ctrOff = [16]scp80.Keys{}, [16]bool{}, [16]int{}
 	k, opc := c.authK, c.authOPc
@@ -237,6 +250,11 @@ func (c *creds) reload() error {
 		c.alg = x
 	default:
 		return fmt.Errorf("%w: algorithm %d", ErrCorrupt, c.algKind)
+	}
+	if c.list != nil {
+		// Only a view built without error is kept by the next reload.
+		cell := c.st.Bytes(c.ref)
+		c.enc = append(c.enc[:0], cell[2:2+int(binary.BigEndian.Uint16(cell))]...)
 	}
 	return nil
 }
@@ -331,6 +349,7 @@ func (c *creds) SetCounter(kvn int, v scp80.Counter) error {
 	if err := c.list.SetCounter(uint8(kvn), v.Uint64()); err != nil {
 		return c.reload()
 	}
+	copy(c.enc[c.ctrOff[kvn]-2:], v[:]) // the view still matches the cell
 	return nil
 }
 
