@@ -243,7 +243,8 @@ func (o *Operator) AllocateIMSIs(n int) ([]string, error) {
 // already held. Either all are added or none.
 func (o *Operator) Add(subs ...Subscriber) error {
 	recs := make([]*record, len(subs))
-	seen := make(map[string]bool, len(subs))
+	seenICCID := make(map[escrow.ICCID]bool, len(subs))
+	seenIMSI := make(map[string]bool, len(subs))
 	for i := range subs {
 		r, err := newRecord(subs[i].Clone())
 		if err != nil {
@@ -255,13 +256,13 @@ func (o *Operator) Add(subs ...Subscriber) error {
 	defer o.mu.Unlock()
 	for _, r := range recs {
 		s := &r.sub
-		if _, ok := o.subs[s.ICCID]; ok || seen[string(s.ICCID)] {
+		if _, ok := o.subs[s.ICCID]; ok || seenICCID[s.ICCID] {
 			return fmt.Errorf("%w: operator %s: %s", ErrSubscriberExists, o.id, s.ICCID)
 		}
-		if _, ok := o.byIMSI[s.IMSI]; ok || seen["i"+s.IMSI] {
+		if _, ok := o.byIMSI[s.IMSI]; ok || seenIMSI[s.IMSI] {
 			return fmt.Errorf("%w: operator %s: IMSI %s of %s", ErrSubscriberExists, o.id, s.IMSI, s.ICCID)
 		}
-		seen[string(s.ICCID)], seen["i"+s.IMSI] = true, true
+		seenICCID[s.ICCID], seenIMSI[s.IMSI] = true, true
 	}
 	for _, r := range recs {
 		o.subs[r.sub.ICCID] = r
@@ -429,7 +430,7 @@ func (o *Operator) writeDirty(tx *sealed.Tx) error {
 		keys = append(keys, c)
 	}
 	slices.Sort(keys)
-	var buf []byte
+	var buf, key []byte
 	for _, c := range keys {
 		r := o.dirty[c]
 		r.mu.Lock()
@@ -439,7 +440,8 @@ func (o *Operator) writeDirty(tx *sealed.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.Put(bucketSubscribers, []byte(c), kindSubscriber, buf); err != nil {
+		key = append(key[:0], c...)
+		if err := tx.Put(bucketSubscribers, key, kindSubscriber, buf); err != nil {
 			clear(buf)
 			return err
 		}
@@ -451,7 +453,8 @@ func (o *Operator) writeDirty(tx *sealed.Tx) error {
 	}
 	slices.Sort(keys)
 	for _, c := range keys {
-		if err := tx.Delete(bucketSubscribers, []byte(c)); err != nil {
+		key = append(key[:0], c...)
+		if err := tx.Delete(bucketSubscribers, key); err != nil {
 			return err
 		}
 	}

@@ -72,7 +72,8 @@ func (c *Card) Run(tr apdu.Transport, apdus [][]byte) (*Message, *Result, error)
 	return m, res, err
 }
 
-// exchange transmits cmd and follows 61xx / 9Exx / 9Fxx with GET RESPONSE.
+// exchange transmits cmd and follows 61xx / 9Exx / 9Fxx with GET RESPONSE
+// (TS 102 221 §7.3.1.1.4), each response appended to the data so far.
 func exchange(tr apdu.Transport, cmd *apdu.Command) ([]byte, apdu.StatusWord, error) {
 	b, err := cmd.Append(nil)
 	if err != nil {
@@ -86,21 +87,24 @@ func exchange(tr apdu.Transport, cmd *apdu.Command) ([]byte, apdu.StatusWord, er
 	if err != nil {
 		return nil, 0, err
 	}
-	out := append([]byte(nil), data...)
+	// out is the data so far; each GET RESPONSE appends its R-APDU behind
+	// it, over the status word already read.
+	out := data
 	for i := 0; i < 8 && (sw.SW1() == 0x61 || sw.SW1() == 0x9F || (sw.SW1() == 0x9E && len(data) == 0)); i++ {
 		cla := byte(0x00)
 		if sw.SW1() == 0x9F {
 			cla = 0xA0
 		}
 		keep := sw
-		rsp, err = tr.Transmit(nil, []byte{cla, 0xC0, 0x00, 0x00, sw.SW2()})
+		b = append(b[:0], cla, 0xC0, 0x00, 0x00, sw.SW2())
+		rsp, err = tr.Transmit(out, b)
 		if err != nil {
 			return nil, 0, err
 		}
-		if data, sw, err = apdu.ParseResponse(rsp); err != nil {
+		if data, sw, err = apdu.ParseResponse(rsp[len(out):]); err != nil {
 			return nil, 0, err
 		}
-		out = append(out, data...)
+		out = rsp[:len(out)+len(data)]
 		if keep.SW1() == 0x9E && sw == apdu.SWOK {
 			sw = keep // the data download error status stays the outcome
 		}
