@@ -64,7 +64,7 @@ func (t *Tx) Append(log string, kind Kind, plaintext []byte) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	b, err := t.bucket(name, true)
+	b, err := t.bucket(logPrefix, log, name, true)
 	if err != nil {
 		return 0, fmt.Errorf("sealed: log %s: %w", name, err)
 	}

@@ -27,18 +27,22 @@ type Tx struct {
 	ad   []byte // scratch for additional data
 	// heads caches the heads of the logs appended to in this transaction.
 	heads map[string]*logHead
-	// buckets caches the bbolt buckets this transaction opened, so a Put or
-	// Append does not look its bucket up (and copy its name) every time.
-	buckets []*openBucket
+	// opened (then more) caches the bbolt buckets this transaction opened, so
+	// a Put or Append does not look its bucket up (and copy its name) every
+	// time; the first few live inside the Tx.
+	opened [6]openBucket
+	nopen  int
+	more   []*openBucket
 }
 
 // openBucket is one entry of Tx.buckets: the bucket and a cursor that its
 // lookups reuse (a bbolt Get or Delete builds a new cursor and grows its
 // stack every time).
 type openBucket struct {
-	name string
-	b    *bolt.Bucket
-	c    *bolt.Cursor
+	prefix string // kvPrefix or logPrefix
+	name   string // the caller's name, without the prefix
+	b      *bolt.Bucket
+	c      *bolt.Cursor
 }
 
 // get returns the value of key in ob, nil if there is none (bbolt's
@@ -67,25 +71,38 @@ func (ob *openBucket) del(key []byte) error {
 	return ob.c.Delete()
 }
 
-// bucket returns the bucket called name (as bucketName built it), creating
-// it if create is set and it does not exist; nil if it does not exist.
-func (t *Tx) bucket(name []byte, create bool) (*openBucket, error) {
-	for _, ob := range t.buckets {
-		if ob.name == string(name) {
+// bucket returns the bucket prefix+name (full, as bucketName built it),
+// creating it if create is set and it does not exist; nil if it does not
+// exist.
+func (t *Tx) bucket(prefix, name string, full []byte, create bool) (*openBucket, error) {
+	for i := range t.nopen {
+		if ob := &t.opened[i]; ob.prefix == prefix && ob.name == name {
+			return ob, nil
+		}
+	}
+	for _, ob := range t.more {
+		if ob.prefix == prefix && ob.name == name {
 			return ob, nil
 		}
 	}
 	var b *bolt.Bucket
 	if create {
 		var err error
-		if b, err = t.tx.CreateBucketIfNotExists(name); err != nil {
+		if b, err = t.tx.CreateBucketIfNotExists(full); err != nil {
 			return nil, err
 		}
-	} else if b = t.tx.Bucket(name); b == nil {
+	} else if b = t.tx.Bucket(full); b == nil {
 		return nil, nil
 	}
-	ob := &openBucket{name: string(name), b: b}
-	t.buckets = append(t.buckets, ob)
+	var ob *openBucket
+	if t.nopen < len(t.opened) {
+		ob = &t.opened[t.nopen]
+		t.nopen++
+	} else {
+		ob = new(openBucket)
+		t.more = append(t.more, ob)
+	}
+	*ob = openBucket{prefix: prefix, name: name, b: b}
 	return ob, nil
 }
 
@@ -115,7 +132,7 @@ func (t *Tx) Put(bucket string, key []byte, kind Kind, plaintext []byte) error {
 	if err := validKey(name, key); err != nil {
 		return err
 	}
-	b, err := t.bucket(name, true)
+	b, err := t.bucket(kvPrefix, bucket, name, true)
 	if err != nil {
 		return fmt.Errorf("sealed: bucket %s: %w", name, err)
 	}
@@ -138,7 +155,7 @@ func (t *Tx) Get(dst []byte, bucket string, key []byte, kind Kind) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	b, _ := t.bucket(name, false)
+	b, _ := t.bucket(kvPrefix, bucket, name, false)
 	if b == nil {
 		return nil, fmt.Errorf("%w: %s/%x (no bucket)", ErrNotFound, name, key)
 	}
@@ -151,7 +168,7 @@ func (t *Tx) Has(bucket string, key []byte) bool {
 	if err != nil {
 		return false
 	}
-	b, _ := t.bucket(name, false)
+	b, _ := t.bucket(kvPrefix, bucket, name, false)
 	return b != nil && b.get(key) != nil
 }
 
@@ -161,7 +178,7 @@ func (t *Tx) Delete(bucket string, key []byte) error {
 	if err != nil {
 		return err
 	}
-	b, _ := t.bucket(name, false)
+	b, _ := t.bucket(kvPrefix, bucket, name, false)
 	if b == nil {
 		return nil
 	}
