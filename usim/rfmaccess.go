@@ -13,11 +13,22 @@ func (r *rfmExec) allowed(n fs.Node, mode fs.Access, ins byte) bool {
 
 // Holds implements fs.SecurityStatus for the RFM application: key
 // reference k's condition holds when k is in its access domain, was
-// verified by the script, or is a disabled PIN.
+// verified by the script, or is a disabled PIN (an application PIN
+// replaced by the universal PIN: the universal PIN's condition).
 func (r *rfmExec) Holds(k fs.KeyRef) bool {
 	if r.access[k] || r.verified[k] {
 		return true
 	}
 	s, err := r.fs.PINState(k)
-	return err == nil && !s.Enabled
+	if err != nil || s.Enabled {
+		return false
+	}
+	if s.UseUniversal && k != fs.KeyUniversal {
+		// An application PIN replaced by the universal PIN (TS 102 221
+		// §11.1.11) needs the universal PIN while that is enabled.
+		if u, err := r.fs.PINState(fs.KeyUniversal); err == nil && u.Enabled {
+			return r.Holds(fs.KeyUniversal)
+		}
+	}
+	return true
 }

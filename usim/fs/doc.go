@@ -11,7 +11,12 @@
 // order, PIN values and counters, and the tree itself — lives in cells of
 // a usim/store Store, so a card saved as an image and reopened with Open
 // comes back whole. Per-channel current DF/EF/application and PIN
-// verification are volatile.
+// verification are volatile. Verification follows the key reference's
+// scope (TS 102 221 §9.4, §9.5.1; security.go): global keys (application
+// PINs 01..08, universal PIN 11, ADM 0A..0E) count card-wide, local keys
+// (PIN2 81..88, ADM 8A..8E) only within the application session they were
+// verified in; DISABLE PIN P1=91 replaces an application PIN by the
+// universal PIN.
 //
 // # Building a card
 //

@@ -60,6 +60,7 @@ type FS struct {
 	pins     []pin
 	pinIdx   [256]int16
 	verified [256]bool
+	localIn  [256]Node // application session of a verified local key (security.go)
 	ch       [jc.Channels]chanState
 	saved    chanState // channel state before the last Process, for Undo
 	savedCh  int
@@ -377,8 +378,15 @@ func (f *FS) OpenChannel(ch, from int) {
 	f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode}
 }
 
-// CloseChannel forgets channel ch (jc.Base).
-func (f *FS) CloseChannel(ch int) { f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode} }
+// CloseChannel forgets channel ch (jc.Base), ending its application
+// session.
+func (f *FS) CloseChannel(ch int) {
+	adf := f.ch[ch].adf
+	f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode}
+	if adf != NoNode {
+		f.endSession(adf)
+	}
+}
 
 // Undo restores channel ch to its state before the last Process (jc.Base).
 func (f *FS) Undo(ch int) {
