@@ -3,7 +3,8 @@
 // short file identifiers; FCP templates; SELECT (by FID with the §8.4.1
 // search order, child DF, parent, path from the MF or the current DF;
 // ADFs by AID through the runtime), STATUS, READ/UPDATE BINARY, READ/UPDATE
-// RECORD, SEARCH RECORD, INCREASE, ACTIVATE/DEACTIVATE FILE, access rules
+// RECORD, SEARCH RECORD (simple and enhanced, search.go), INCREASE,
+// ACTIVATE/DEACTIVATE FILE, access rules
 // from EF_ARR (§9.2.4 expanded format), the PIN commands (VERIFY, CHANGE,
 // DISABLE, ENABLE, UNBLOCK) with retry counters, and GET CHALLENGE.
 //

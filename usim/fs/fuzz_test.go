@@ -28,6 +28,8 @@ var fuzzTemplates = []string{
 	// PIN, ADF.ISIM (ends the USIM session), SELECT with termination.
 	"002691010831323334FFFFFFFF", "002000110834333231FFFFFFFF", "00A4040C0CA0000000871004FF49FF0589",
 	"00A4044C0CA0000000871002FF49FF0589", "002600110834333231FFFFFFFF",
+	// 48..49: enhanced SEARCH RECORD (offset forward, value backward).
+	"00A20106040401AABB", "00A20406040D01AABB",
 }
 
 type pinSnap struct {
@@ -94,6 +96,7 @@ func FuzzCard(f *testing.F) {
 	// by the universal PIN, EF.IMSI read before and after the UPIN.
 	f.Add(seq(1, 0, 6, 0, 8, 0, 9, 0, 45, 0, 6, 0, 1, 0, 8, 0, 9, 0, 46, 0, 1, 0, 6, 0))
 	f.Add(seq(22, 0, 0xF0, 1, 0, 43, 0, 2, 0, 3, 0, 44, 0, 3, 0, 47, 0, 3, 0, 0xF0, 1, 0, 2, 0, 3, 0))
+	f.Add(seq(1, 0, 6, 0, 8, 0, 48, 0, 49, 0, 48, 0x02, 0x00, 49, 0x08, 0x00, 0x06))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		c := buildCard(t, Options{})
 		if err := c.fs.AddPIN(PIN{Ref: KeyUniversal, Value: []byte("4321")}); err != nil {
