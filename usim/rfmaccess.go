@@ -2,13 +2,13 @@ package usim
 
 import "github.com/uiccsim/uiccsim/usim/fs"
 
-// allowed evaluates the access rule of file n (fs.AccessRule: the EF_ARR
-// record its tag 8B references, ETSI TS 102 221 §9.2.4 and §9.2.6) for an
-// operation against the RFM application's access domain (TS 102 226
-// §8.2.1.3.2.3) with fs.AccessAllowed, the evaluation the terminal's
-// commands use.
+// allowed evaluates the security attributes of file n (fs.FS.Allowed:
+// the EF_ARR record its tag 8B references, ETSI TS 102 221 §9.2.4 and
+// §9.2.6, or its compact 8C / expanded AB rule) for an operation against
+// the RFM application's access domain (TS 102 226 §8.2.1.3.2.3), the
+// evaluation the terminal's commands use.
 func (r *rfmExec) allowed(n fs.Node, mode fs.Access, ins byte) bool {
-	return fs.AccessAllowed(r.fs.AccessRule(n), mode, ins, r)
+	return r.fs.Allowed(n, mode, ins, r)
 }
 
 // Holds implements fs.SecurityStatus for the RFM application: key

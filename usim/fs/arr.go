@@ -112,10 +112,10 @@ type terminalStatus FS
 // Holds implements SecurityStatus.
 func (t *terminalStatus) Holds(k KeyRef) bool { return (*FS)(t).satisfied(k) }
 
-// allowed evaluates the access rule of file n (AccessRule) for an
+// allowed evaluates the security attributes of file n (Allowed) for an
 // operation against the security status of the command being processed.
 func (f *FS) allowed(n Node, mode Access, ins byte) bool {
-	return AccessAllowed(f.AccessRule(n), mode, ins, (*terminalStatus)(f))
+	return f.Allowed(n, mode, ins, (*terminalStatus)(f))
 }
 
 // headerMatches reports whether a command-header AM DO (tag 8X: b4 CLA,
@@ -198,7 +198,8 @@ func nextTLV(b []byte) (tag byte, val, rest []byte, ok bool) {
 
 // AccessRule returns the access rule of file n (a read-only view, valid
 // until the next write): record ARR.Record of the EF_ARR ARR.FID that n's
-// tag 8B names, searched in the DF itself (for a DF) or the EF's DF, then
+// tag 8B names (in the long form, the record of the current security
+// environment, secattr.go), searched in the DF itself (for a DF) or the EF's DF, then
 // in each parent up to the MF (ETSI TS 102 221 §9.2.6). nil when n, the
 // EF_ARR or the record is absent.
 func (f *FS) AccessRule(n Node) []byte {
@@ -206,6 +207,9 @@ func (f *FS) AccessRule(n Node) []byte {
 		return nil
 	}
 	ref := f.nodes[n].arr
+	if f.nodes[n].sec.tag == tagSecurityRef { // long form: the current SE's record
+		ref.Record = f.seRecord(n)
+	}
 	if ref.Record == 0 {
 		return nil
 	}

@@ -20,8 +20,8 @@ const (
 // AppendFCP appends the FCP template (tag 62) of file n as SELECT and
 // STATUS answer it, ETSI TS 102 221 §11.1.1.3:
 //
-//	MF/DF/ADF: 82 83 [84] [A5] 8A 8B C6
-//	EF:        82 83 8A 8B [C6] 80 88
+//	MF/DF/ADF: 82 83 [84] [A5] 8A 8B|8C|AB C6
+//	EF:        82 83 8A 8B|8C|AB [C6] 80 88
 //
 // It does not allocate when dst has room.
 func (f *FS) AppendFCP(dst []byte, n Node) []byte {
@@ -50,7 +50,7 @@ func (f *FS) AppendFCP(dst []byte, n Node) []byte {
 		dst = append(dst, f.opts.Proprietary...)
 	}
 	dst = append(dst, tagLCSI, 1, byte(f.lcsi(n)))
-	dst = append(dst, tagSecurityRef, 3, byte(x.arr.FID>>8), byte(x.arr.FID), x.arr.Record)
+	dst = f.appendSecAttr(dst, x)
 	if x.kind.IsDF() || !f.opts.OmitEFPinStatus {
 		dst = f.appendPINStatus(dst, n)
 	}

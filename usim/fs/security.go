@@ -27,10 +27,11 @@ import "github.com/uiccsim/uiccsim/usim/jc"
 //     not enabled → no PIN). A disabled application PIN without
 //     replacement, and any other disabled PIN, holds.
 //
-// Not modelled: security environments as separate access rules (tag 8B
-// with SE numbers is evaluated with the rule of the current SE only where
-// the file gives one), and PINs shared by several applications through
-// their PS_DO: the owner of a local key is the session, not the PS_DO.
+// The security environment (SE 00 / 01 of §9.5.1) picks the record of a
+// long-form tag 8B (secattr.go). Not modelled: PINs shared by several
+// applications through their PS_DO (the owner of a local key is the
+// session it was verified in, not the PS_DO), the usage qualifier 95 of
+// the universal PIN in the FCP's PS_DO, and secure messaging.
 
 // Local reports a key reference specific to an application (b8 set, TS
 // 102 221 §9.5.1 Table 9.3 and §11.1.9 Table 11.15): second application
