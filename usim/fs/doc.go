@@ -4,10 +4,11 @@
 // search order, child DF, parent, path from the MF or the current DF;
 // ADFs by AID through the runtime), STATUS, READ/UPDATE BINARY, READ/UPDATE
 // RECORD, SEARCH RECORD (simple and enhanced, search.go), INCREASE,
-// ACTIVATE/DEACTIVATE FILE, access rules
-// from EF_ARR (§9.2.4 expanded format; tag 8B short or per security
-// environment) or in the FCP itself (8C compact, AB expanded; secattr.go), the PIN commands (VERIFY, CHANGE,
-// DISABLE, ENABLE, UNBLOCK) with retry counters, and GET CHALLENGE.
+// ACTIVATE/DEACTIVATE FILE, access rules from EF_ARR (§9.2.4 expanded
+// format; tag 8B short or per security environment) or in the FCP itself
+// (8C compact, AB expanded; secattr.go), the PIN commands (VERIFY, CHANGE,
+// DISABLE, ENABLE, UNBLOCK) with retry counters and the scoping of
+// security.go, and GET CHALLENGE.
 //
 // All state — every file's content and life cycle status, cyclic record
 // order, PIN values and counters, and the tree itself — lives in cells of

@@ -30,8 +30,9 @@ import "github.com/uiccsim/uiccsim/usim/jc"
 // The security environment (SE 00 / 01 of §9.5.1) picks the record of a
 // long-form tag 8B (secattr.go). Not modelled: PINs shared by several
 // applications through their PS_DO (the owner of a local key is the
-// session it was verified in, not the PS_DO), the usage qualifier 95 of
-// the universal PIN in the FCP's PS_DO, and secure messaging.
+// session it was verified in, not the PS_DO) and secure messaging. The
+// FCP's PIN status template shows the replacement in the universal PIN's
+// usage qualifier (fcp.go).
 
 // Local reports a key reference specific to an application (b8 set, TS
 // 102 221 §9.5.1 Table 9.3 and §11.1.9 Table 11.15): second application

@@ -1,7 +1,12 @@
 package fs
 
 import (
+	"encoding/hex"
+	"strings"
 	"testing"
+
+	"github.com/uiccsim/uiccsim/usim/jc"
+	"github.com/uiccsim/uiccsim/usim/store"
 )
 
 const (
@@ -171,4 +176,35 @@ func TestDisablePINReplacementRejected(t *testing.T) {
 	}
 	d := buildCard(t, Options{})
 	d.run(t, []step{{"0028000108" + pin1Val, "9000"}, {"0026910108" + pin1Val, "6A88"}}) // no universal PIN on the card
+}
+
+// TestPINStatusTemplateUsageQualifier: the universal PIN's key reference
+// in the PS_DO template comes after its usage qualifier, 95 01 00 while
+// the application PIN is its own, 95 01 08 once DISABLE PIN P1=91 made
+// the universal PIN its replacement (TS 102 221 §11.1.1.4.10).
+func TestPINStatusTemplateUsageQualifier(t *testing.T) {
+	st := store.New(store.Options{})
+	f, err := New(st, Spec{ARR: arr(1), PINs: []KeyRef{KeyPIN1, KeyUniversal, KeyADM1}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []PIN{{Ref: KeyPIN1, Value: []byte("1234")}, {Ref: KeyUniversal, Value: []byte("4321")}, {Ref: KeyADM1, Value: []byte("88888888")}} {
+		if err := f.AddPIN(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt := jc.New(jc.Options{Store: st})
+	f.Attach(rt)
+	if _, err := rt.Reset(true); err != nil {
+		t.Fatal(err)
+	}
+	c := &testCard{rt: rt, fs: f, st: st}
+	fcp := func() string { return strings.ToUpper(hex.EncodeToString(f.AppendFCP(nil, f.MF()))) }
+	if want := "C60F9001E0830101950100830111" + "83010A"; !strings.Contains(fcp(), want) {
+		t.Fatalf("FCP %s lacks %s", fcp(), want)
+	}
+	c.run(t, []step{{"0026910108" + pin1Val, "9000"}})
+	if want := "C60F900160830101950108830111" + "83010A"; !strings.Contains(fcp(), want) {
+		t.Fatalf("FCP %s lacks %s", fcp(), want)
+	}
 }
