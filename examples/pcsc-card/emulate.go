@@ -75,6 +75,11 @@ func emulate(ctx *pcsc.Context, cfg config, w io.Writer) (*emulated, error) {
 		if cerr := card.Close(); err == nil {
 			err = cerr
 		}
+		// Leave the reader as it was found: wait until pcscd has seen the
+		// card go (its presence poll, pcsc-lite PCSCLITE_STATUS_POLL_RATE).
+		if werr := ctx.WaitEmpty(reader, cardWait); err == nil {
+			err = werr
+		}
 		return err
 	}
 	if err := ctx.WaitCard(reader, cardWait); err != nil {
