@@ -276,3 +276,41 @@ func ExampleContext_ReaderStates() {
 		fmt.Println(s) // e.g. "Virtual PCD 00 00": card, in use, ATR 3B9F96...
 	}
 }
+
+// BenchmarkReaderStates measures one listing of every reader with its state
+// and ATR (SCardListReaders + SCardGetStatusChange) against pcscd.
+func BenchmarkReaderStates(b *testing.B) {
+	pcsctest.Serve(b, &echoCard{})
+	ctx, err := pcsc.Open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ctx.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		states, err := ctx.ReaderStates()
+		if err != nil || len(states) == 0 {
+			b.Fatalf("ReaderStates = %v, %v", states, err)
+		}
+	}
+}
+
+// BenchmarkConnect measures Connect and Close of a shared connection,
+// each on its own PC/SC context (SCardEstablishContext, SCardConnect,
+// SCardDisconnect, SCardReleaseContext).
+func BenchmarkConnect(b *testing.B) {
+	reader := pcsctest.Serve(b, &echoCard{})
+	ctx, err := pcsc.Open()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ctx.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := ctx.Connect(reader, pcsc.Any)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}

@@ -157,6 +157,14 @@ func (c *Context) wait(reader string, timeout time.Duration, present bool) error
 	deadline := time.Now().Add(timeout)
 	states := []scard.ReaderState{{Reader: reader, CurrentState: scard.StateUnaware}}
 	for {
+		// SCardCancel stops a GetStatusChange in progress only; a Close
+		// that came between two of them is seen here.
+		c.mu.Lock()
+		closed := c.ctx == nil
+		c.mu.Unlock()
+		if closed {
+			return fmt.Errorf("pcsc: waiting for reader %q: %w", reader, ErrClosed)
+		}
 		err := own.GetStatusChange(states, max(0, min(time.Until(deadline), 250*time.Millisecond)))
 		switch {
 		case err == nil:
