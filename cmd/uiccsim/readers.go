@@ -67,7 +67,7 @@ func setupReaders(e *env, fs *flagSet) func([]string) error {
 				if r.Card {
 					state = "card, ATR " + r.ATR
 					if r.Status != "" {
-						state = "card (" + r.Status + ")"
+						state += " (" + r.Status + ")"
 					}
 				}
 				fmt.Fprintf(w, "%d: %s  [%s]\n", r.Index, r.Name, state)
