@@ -111,7 +111,7 @@ func (r *rfmExec) verify(c *apdu.Command) error {
 		switch {
 		case s.Tries == 0:
 			return apdu.SWAuthMethodBlocked
-		case r.holds(k):
+		case r.Holds(k):
 			return nil
 		}
 		return apdu.SWRetries(s.Tries)

@@ -32,6 +32,8 @@ func FuzzRFMMatchesFileSystem(f *testing.F) {
 		"00a408047fff6f07" + "00a40300" + "00a4000c023f00" + "00a4000c022fe2" + "00b0000020",
 		"00a40904026f07" + "00b0000a01" + "00d6000000" + "00b0002000",
 		"00a4000c026f40" + "00dc0104" + "22" + "41ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" + "00a2000401ff" + "00a2000501" + "41",
+		// Enhanced SEARCH RECORD: offset, value, from the next / previous record.
+		"00a4000c026f40" + "00dc0104" + "22" + "41ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" + "00a2010603040041" + "00a20106030c41ff" + "00a2000603060041" + "00a20106031400ff",
 		// EF_ACM-like cyclic EF 6F39: increase, push, read back, overflow.
 		"00a4000c026f39" + "8032000003000010" + "00b2010403" + "00dc000303aabbcc" + "00b2020403" + "8032000003ffffff",
 		"00a4000c026f39" + "00dc010303010203" + "00dc000304010203" + "00b2000203" + "00b2000303",

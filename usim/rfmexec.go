@@ -1,8 +1,6 @@
 package usim
 
 import (
-	"bytes"
-
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/ota/engine"
 	"github.com/uiccsim/uiccsim/usim/fs"
@@ -20,7 +18,7 @@ import (
 // DF name (the USIM ADF), path from the MF or the current DF (P2 04 answers
 // the FCP, 0C nothing); READ/UPDATE BINARY (offset or SFI); READ/UPDATE
 // RECORD (absolute, next, previous, current; SFI; on a cyclic EF UPDATE
-// RECORD previous); SEARCH RECORD (simple search forward and backward);
+// RECORD previous); SEARCH RECORD (simple and enhanced search);
 // INCREASE (CLA 80); VERIFY PIN; DEACTIVATE and ACTIVATE FILE (rfmcmds.go).
 // Anything else answers 6D00, as TS 102 226 §5 lets an RFM application
 // refuse a command it does not implement. Writes go through fs.Write,
@@ -378,11 +376,10 @@ func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 	return dst, nil
 }
 
-// search is SEARCH RECORD, simple search, TS 102 221 §11.1.7: records
-// from P1 (00: the current record, or the first/last when none) forward
-// (P2 b3..b1 = 100) or backward (101) containing the pattern; the answer
-// lists their numbers, the record pointer moves to the first; no match
-// answers 6282.
+// search is SEARCH RECORD, TS 102 221 §11.1.7: the simple (P2 b3..b1 =
+// 100, 101) and enhanced (110) searches of fs.SearchRecords, which the
+// terminal's SEARCH RECORD runs too; the answer lists the records found,
+// the record pointer moves to the first; no match answers 6282.
 func (r *rfmExec) search(c *apdu.Command, dst []byte) ([]byte, error) {
 	n, rec := r.ef, r.rec
 	switch sfi := c.P2 >> 3; {
@@ -398,49 +395,22 @@ func (r *rfmExec) search(c *apdu.Command, dst []byte) ([]byte, error) {
 	case n == fs.NoNode:
 		return dst, apdu.SWNoCurrentEF
 	}
-	mode := c.P2 & 0x07
-	if mode != 0x04 && mode != 0x05 {
+	if !fs.SearchModeSupported(c.P2) {
 		return dst, apdu.SWIncorrectP1P2
 	}
 	if err := r.usable(n, false, fs.AccessRead, c.INS); err != nil {
 		return dst, err
 	}
-	i := r.info(n)
-	if len(c.Data) < 1 || len(c.Data) > i.RecordLen {
-		return dst, apdu.SWWrongLength
-	}
-	if int(c.P1) > i.Records {
-		return dst, apdu.SWRecordNotFound
-	}
-	start, step, stop := int(c.P1), 1, i.Records+1
-	if mode == 0x05 {
-		step, stop = -1, 0
-	}
-	if start == 0 {
-		start = rec
-		if start == 0 {
-			start = 1
-			if mode == 0x05 {
-				start = i.Records
-			}
-		}
-	}
-	first := 0
-	for k := start; k != stop; k += step {
-		b, err := r.fs.Record(n, k)
-		if err == nil && bytes.Contains(b, c.Data) {
-			dst = append(dst, byte(k))
-			if first == 0 {
-				first = k
-			}
-		}
+	out, first, err := r.fs.SearchRecords(dst, n, c.P1, c.P2, c.Data, rec)
+	if err != nil && err != apdu.SWWarningEOF {
+		return dst, err
 	}
 	r.setEF(n)
 	if first == 0 {
-		return dst, apdu.SWWarningEOF
+		return out, apdu.SWWarningEOF
 	}
 	r.rec = first
-	return dst, nil
+	return out, nil
 }
 
 // wantsExactly reports an explicit Le (not 00 / absent): fewer bytes

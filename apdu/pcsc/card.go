@@ -21,13 +21,12 @@ import (
 const maxResponse = 4 + 3 + (1 << 16) + 3 + 2
 
 // Card is a connection to the card in one reader, in share mode
-// SCARD_SHARE_SHARED (SCardConnect, PC/SC part 5 §3.1.4). It implements
-// apdu.Transport and is safe for concurrent use; each Transmit is one
-// SCardTransmit.
+// SCARD_SHARE_SHARED (SCardConnect, PC/SC part 5 §3.1.4), on a PC/SC
+// context of its own. It implements apdu.Transport and is safe for
+// concurrent use; each Transmit is one SCardTransmit.
 type Card struct {
 	mu     sync.Mutex
-	ctx    *Context // owned when the Card was made by Dial
-	owned  bool
+	sctx   *scard.Context // the connection's own context, released by Close
 	card   *scard.Card
 	reader string
 	proto  Protocol // protocols asked for on (re)connect
@@ -40,42 +39,60 @@ type Card struct {
 	rbuf    []byte
 }
 
-// Dial opens its own PC/SC context and connects to the card in reader with
-// protocol proto; Close releases both.
+// Dial connects to the card in reader with protocol proto, as
+// Context.Connect does, without a Context of the caller's.
 func Dial(reader string, proto Protocol) (*Card, error) {
-	ctx, err := Open()
-	if err != nil {
-		return nil, err
-	}
-	c, err := ctx.Connect(reader, proto)
-	if err != nil {
-		ctx.Close()
-		return nil, err
-	}
-	c.owned = true
-	return c, nil
+	return connect(reader, proto)
 }
 
 // Connect connects to the card in reader (SCardConnect, PC/SC part 5
 // §3.1.4) in shared mode with protocol proto (T0, T1 or Any).
+//
+// pcscd holds SCardConnect back while another application keeps the card
+// in a transaction (SCardBeginTransaction), so Connect may block that long;
+// it does so on a PC/SC context of its own and holds nothing of c, so the
+// other calls on c (Readers, ReaderStates, other Connects) go on meanwhile.
 func (c *Context) Connect(reader string, proto Protocol) (*Card, error) {
-	if proto&Any == 0 || proto&^Any != 0 {
-		return nil, fmt.Errorf("pcsc: connect %q: %w: protocol %v", reader, ErrPCSC, proto)
+	if err := checkProtocol(reader, proto); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ctx == nil {
+	closed := c.ctx == nil
+	c.mu.Unlock()
+	if closed {
 		return nil, ErrClosed
 	}
-	sc, err := c.ctx.Connect(reader, scard.ShareShared, scard.Protocol(proto))
+	return connect(reader, proto)
+}
+
+func checkProtocol(reader string, proto Protocol) error {
+	if proto&Any == 0 || proto&^Any != 0 {
+		return fmt.Errorf("pcsc: connect %q: %w: protocol %v", reader, ErrPCSC, proto)
+	}
+	return nil
+}
+
+// connect establishes a PC/SC context for one connection and connects to
+// the card in reader through it.
+func connect(reader string, proto Protocol) (*Card, error) {
+	if err := checkProtocol(reader, proto); err != nil {
+		return nil, err
+	}
+	ctx, err := scard.EstablishContext()
 	if err != nil {
+		return nil, wrap("establish context", reader, err)
+	}
+	sc, err := ctx.Connect(reader, scard.ShareShared, scard.Protocol(proto))
+	if err != nil {
+		ctx.Release()
 		return nil, wrap("connect", reader, err)
 	}
 	if m := (*scardCard)(unsafe.Pointer(sc)); m.handle == 0 || m.activeProtocol != sc.ActiveProtocol() {
 		sc.Disconnect(scard.LeaveCard)
+		ctx.Release()
 		return nil, fmt.Errorf("pcsc: connect %q: %w: github.com/ebfe/scard's Card layout is not the one this package mirrors", reader, ErrPCSC)
 	}
-	return &Card{ctx: c, card: sc, reader: reader, proto: proto, rbuf: make([]byte, maxResponse)}, nil
+	return &Card{sctx: ctx, card: sc, reader: reader, proto: proto, rbuf: make([]byte, maxResponse)}, nil
 }
 
 // scardCard mirrors the layout of scard.Card (a handle and the active
@@ -183,7 +200,7 @@ func (c *Card) Protocol() Protocol {
 func (c *Card) Reader() string { return c.reader }
 
 // Close disconnects, leaving the card powered (SCardDisconnect with
-// SCARD_LEAVE_CARD), and releases the context if Dial made it.
+// SCARD_LEAVE_CARD), and releases the connection's PC/SC context.
 func (c *Card) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -195,11 +212,10 @@ func (c *Card) Close() error {
 	if err != nil {
 		err = wrap("disconnect", c.reader, err)
 	}
-	if c.owned {
-		if cerr := c.ctx.Close(); err == nil {
-			err = cerr
-		}
+	if rerr := c.sctx.Release(); rerr != nil && err == nil {
+		err = wrap("release context", c.reader, rerr)
 	}
+	c.sctx = nil
 	return err
 }
 

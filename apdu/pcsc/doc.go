@@ -12,4 +12,11 @@
 // also cannot cross vpcd, where it reads as "power off"); and its Transmit
 // allocates 64 KiB per call, so this package calls SCardTransmit itself with
 // a receive buffer allocated once per connection.
+//
+// Each Card has a PC/SC context of its own, and so has each wait: pcsc-lite
+// serializes the calls on one context, and pcscd holds SCardConnect back
+// while another application keeps the card in a transaction, so a shared
+// context would let one busy card stall every other call. Listing readers
+// (Context.Readers, and Context.ReaderStates with each card's ATR) connects
+// to no card and never waits for one.
 package pcsc

@@ -50,3 +50,7 @@ func (*Card) Close() error { return ErrNoCGO }
 
 // WaitEmpty waits for an empty reader. Without cgo it returns ErrNoCGO.
 func (*Context) WaitEmpty(string, time.Duration) error { return ErrNoCGO }
+
+// ReaderStates lists the readers with their state. Without cgo it returns
+// ErrNoCGO.
+func (*Context) ReaderStates() ([]ReaderState, error) { return nil, ErrNoCGO }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/uiccsim/uiccsim/apdu/pcsc"
 )
@@ -39,23 +38,22 @@ func setupReaders(e *env, fs *flagSet) func([]string) error {
 			return pcscErr(err)
 		}
 		defer ctx.Close()
-		names, err := ctx.Readers()
+		// The reader states carry each card's ATR, so listing connects to no
+		// card and cannot wait behind another program's transaction.
+		states, err := ctx.ReaderStates()
 		if err != nil {
 			return pcscErr(err)
 		}
-		list := make([]readerInfo, 0, len(names))
-		for i, n := range names {
-			ri := readerInfo{Index: i, Name: n}
-			if ctx.WaitCard(n, 0) == nil {
-				ri.Card = true
-				card, err := connect(n, 2*time.Second)
-				if err == nil {
-					if atr, err := card.ATR(); err == nil {
-						ri.ATR = strings.ToUpper(hex.EncodeToString(atr))
-					}
-					card.Close()
-				} else {
-					ri.Status = err.Error()
+		list := make([]readerInfo, 0, len(states))
+		for i, st := range states {
+			ri := readerInfo{Index: i, Name: st.Name, Card: st.Present}
+			if st.Present {
+				ri.ATR = strings.ToUpper(hex.EncodeToString(st.ATR))
+				switch {
+				case st.Mute:
+					ri.Status = "mute card"
+				case st.Exclusive:
+					ri.Status = "in exclusive use"
 				}
 			}
 			list = append(list, ri)
@@ -69,7 +67,7 @@ func setupReaders(e *env, fs *flagSet) func([]string) error {
 				if r.Card {
 					state = "card, ATR " + r.ATR
 					if r.Status != "" {
-						state = "card (" + r.Status + ")"
+						state += " (" + r.Status + ")"
 					}
 				}
 				fmt.Fprintf(w, "%d: %s  [%s]\n", r.Index, r.Name, state)

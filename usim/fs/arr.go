@@ -48,14 +48,25 @@ const (
 	maxSCDepth = 4
 )
 
-// allowed evaluates the access rule of file n for an operation (mode bit
-// and instruction byte) against the current security status: the rule is
-// the EF_ARR record of n's tag 8B, in expanded format (AM DO, SC DO…).
+// SecurityStatus is the security status an access rule is evaluated
+// against (ETSI TS 102 221 §9.2.4, ISO/IEC 7816-4 §9.3.3): Holds reports
+// whether the condition of key reference k holds — the PIN is verified in
+// that context, lies in its access domain (remote file management, TS 102
+// 226 §8.2.1.3.2.3), or is disabled.
+type SecurityStatus interface {
+	Holds(k KeyRef) bool
+}
+
+// AccessAllowed evaluates an access rule — one EF_ARR record in expanded
+// format, a sequence of AM DOs each followed by its SC DOs (ETSI TS 102
+// 221 §9.2.4; records are FF-padded) — for an operation, given by its
+// access mode bit and instruction byte, against security status s.
 // Command-header AM DOs (81..8F) naming the INS take precedence over the
-// access mode byte; any satisfied SC DO of a matching AM DO grants access.
-// A missing ARR, record or rule denies.
-func (f *FS) allowed(n Node, mode Access, ins byte) bool {
-	rule := f.arrRule(n)
+// access mode byte (80); any satisfied SC DO of a matching AM DO grants
+// access (90 always, 97 never, A4 key reference CRT, A0 OR and AF AND
+// templates nested at most 4 deep; secure-messaging templates never hold).
+// An empty, malformed or non-matching rule denies. It does not allocate.
+func AccessAllowed(rule []byte, mode Access, ins byte, s SecurityStatus) bool {
 	const (
 		none = iota
 		byAM
@@ -80,7 +91,7 @@ func (f *FS) allowed(n Node, mode Access, ins byte) bool {
 			if headerMatches(tag, val, ins) {
 				cur, chSeen = byCH, true
 			}
-		case cur != none && f.condition(tag, val, 0):
+		case cur != none && condition(tag, val, 0, s):
 			if cur == byAM {
 				amOK = true
 			} else {
@@ -92,6 +103,19 @@ func (f *FS) allowed(n Node, mode Access, ins byte) bool {
 		return chOK
 	}
 	return amOK
+}
+
+// terminalStatus is the security status of the command being processed
+// (FS.satisfied), as a SecurityStatus.
+type terminalStatus FS
+
+// Holds implements SecurityStatus.
+func (t *terminalStatus) Holds(k KeyRef) bool { return (*FS)(t).satisfied(k) }
+
+// allowed evaluates the security attributes of file n (Allowed) for an
+// operation against the security status of the command being processed.
+func (f *FS) allowed(n Node, mode Access, ins byte) bool {
+	return f.Allowed(n, mode, ins, (*terminalStatus)(f))
 }
 
 // headerMatches reports whether a command-header AM DO (tag 8X: b4 CLA,
@@ -107,8 +131,8 @@ func headerMatches(tag byte, val []byte, ins byte) bool {
 	return i < len(val) && val[i] == ins
 }
 
-// condition evaluates one security condition DO.
-func (f *FS) condition(tag byte, val []byte, depth int) bool {
+// condition evaluates one security condition DO against s.
+func condition(tag byte, val []byte, depth int, s SecurityStatus) bool {
 	switch tag {
 	case tagAlways:
 		return true
@@ -122,7 +146,7 @@ func (f *FS) condition(tag byte, val []byte, depth int) bool {
 			}
 			val = rest
 			if t == tagKeyRef && len(v) == 1 {
-				return f.satisfied(KeyRef(v[0]))
+				return s.Holds(KeyRef(v[0]))
 			}
 		}
 		return false
@@ -137,7 +161,7 @@ func (f *FS) condition(tag byte, val []byte, depth int) bool {
 				return false
 			}
 			val = rest
-			if f.condition(t, v, depth+1) {
+			if condition(t, v, depth+1, s) {
 				any = true
 			} else {
 				all = false
@@ -172,11 +196,20 @@ func nextTLV(b []byte) (tag byte, val, rest []byte, ok bool) {
 	return tag, b[i : i+n], b[i+n:], true
 }
 
-// arrRule finds the access rule of file n: record arr.Record of the EF_ARR
-// arr.FID, searched in the DF itself (for a DF) or the EF's DF, then in
-// each parent up to the MF (ETSI TS 102 221 §9.2.6). nil when absent.
-func (f *FS) arrRule(n Node) []byte {
+// AccessRule returns the access rule of file n (a read-only view, valid
+// until the next write): record ARR.Record of the EF_ARR ARR.FID that n's
+// tag 8B names (in the long form, the record of the current security
+// environment, secattr.go), searched in the DF itself (for a DF) or the EF's DF, then
+// in each parent up to the MF (ETSI TS 102 221 §9.2.6). nil when n, the
+// EF_ARR or the record is absent.
+func (f *FS) AccessRule(n Node) []byte {
+	if !f.valid(n) {
+		return nil
+	}
 	ref := f.nodes[n].arr
+	if f.nodes[n].sec.tag == tagSecurityRef { // long form: the current SE's record
+		ref.Record = f.seRecord(n)
+	}
 	if ref.Record == 0 {
 		return nil
 	}

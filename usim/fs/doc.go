@@ -3,15 +3,23 @@
 // short file identifiers; FCP templates; SELECT (by FID with the §8.4.1
 // search order, child DF, parent, path from the MF or the current DF;
 // ADFs by AID through the runtime), STATUS, READ/UPDATE BINARY, READ/UPDATE
-// RECORD, SEARCH RECORD, INCREASE, ACTIVATE/DEACTIVATE FILE, access rules
-// from EF_ARR (§9.2.4 expanded format), the PIN commands (VERIFY, CHANGE,
-// DISABLE, ENABLE, UNBLOCK) with retry counters, and GET CHALLENGE.
+// RECORD, SEARCH RECORD (simple and enhanced, search.go), INCREASE,
+// ACTIVATE/DEACTIVATE FILE, access rules from EF_ARR (§9.2.4 expanded
+// format; tag 8B short or per security environment) or in the FCP itself
+// (8C compact, AB expanded; secattr.go), the PIN commands (VERIFY, CHANGE,
+// DISABLE, ENABLE, UNBLOCK) with retry counters and the scoping of
+// security.go, and GET CHALLENGE.
 //
 // All state — every file's content and life cycle status, cyclic record
 // order, PIN values and counters, and the tree itself — lives in cells of
 // a usim/store Store, so a card saved as an image and reopened with Open
 // comes back whole. Per-channel current DF/EF/application and PIN
-// verification are volatile.
+// verification are volatile. Verification follows the key reference's
+// scope (TS 102 221 §9.4, §9.5.1; security.go): global keys (application
+// PINs 01..08, universal PIN 11, ADM 0A..0E) count card-wide, local keys
+// (PIN2 81..88, ADM 8A..8E) only within the application session they were
+// verified in; DISABLE PIN P1=91 replaces an application PIN by the
+// universal PIN.
 //
 // # Building a card
 //

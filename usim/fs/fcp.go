@@ -2,17 +2,18 @@ package fs
 
 // FCP tags, ETSI TS 102 221 §11.1.1.3 and §11.1.1.4.
 const (
-	tagFCP         = 0x62
-	tagFileSize    = 0x80
-	tagDescriptor  = 0x82
-	tagFileID      = 0x83
-	tagDFName      = 0x84
-	tagSFI         = 0x88
-	tagLCSI        = 0x8A
-	tagSecurityRef = 0x8B
-	tagProprietary = 0xA5
-	tagPINStatus   = 0xC6
-	tagPSDO        = 0x90
+	tagFCP            = 0x62
+	tagFileSize       = 0x80
+	tagDescriptor     = 0x82
+	tagFileID         = 0x83
+	tagDFName         = 0x84
+	tagSFI            = 0x88
+	tagLCSI           = 0x8A
+	tagSecurityRef    = 0x8B
+	tagProprietary    = 0xA5
+	tagPINStatus      = 0xC6
+	tagPSDO           = 0x90
+	tagUsageQualifier = 0x95
 
 	dataCoding = 0x21 // data coding byte, TS 102 221 §11.1.1.4.3
 )
@@ -20,8 +21,8 @@ const (
 // AppendFCP appends the FCP template (tag 62) of file n as SELECT and
 // STATUS answer it, ETSI TS 102 221 §11.1.1.3:
 //
-//	MF/DF/ADF: 82 83 [84] [A5] 8A 8B C6
-//	EF:        82 83 8A 8B [C6] 80 88
+//	MF/DF/ADF: 82 83 [84] [A5] 8A 8B|8C|AB C6
+//	EF:        82 83 8A 8B|8C|AB [C6] 80 88
 //
 // It does not allocate when dst has room.
 func (f *FS) AppendFCP(dst []byte, n Node) []byte {
@@ -50,7 +51,7 @@ func (f *FS) AppendFCP(dst []byte, n Node) []byte {
 		dst = append(dst, f.opts.Proprietary...)
 	}
 	dst = append(dst, tagLCSI, 1, byte(f.lcsi(n)))
-	dst = append(dst, tagSecurityRef, 3, byte(x.arr.FID>>8), byte(x.arr.FID), x.arr.Record)
+	dst = f.appendSecAttr(dst, x)
 	if x.kind.IsDF() || !f.opts.OmitEFPinStatus {
 		dst = f.appendPINStatus(dst, n)
 	}
@@ -68,7 +69,8 @@ func (f *FS) AppendFCP(dst []byte, n Node) []byte {
 // appendPINStatus appends the PIN status template DO (C6, TS 102 221
 // §11.1.1.4.10): PS_DO (90) with one bit per listed key, b8 of the first
 // byte for the first, set when the PIN is enabled, then the key
-// references (83 01 xx). An EF uses the list of its nearest DF.
+// references (83 01 xx), the universal PIN's preceded by its usage
+// qualifier (95 01 08 or 00). An EF uses the list of its nearest DF.
 func (f *FS) appendPINStatus(dst []byte, n Node) []byte {
 	for n != NoNode && !f.nodes[n].kind.IsDF() {
 		n = f.nodes[n].parent
@@ -78,7 +80,13 @@ func (f *FS) appendPINStatus(dst []byte, n Node) []byte {
 		return dst
 	}
 	nb := (len(pins) + 7) / 8
-	dst = append(dst, tagPINStatus, byte(2+nb+3*len(pins)), tagPSDO, byte(nb))
+	l := 2 + nb + 3*len(pins)
+	for _, k := range pins {
+		if k == KeyUniversal {
+			l += 3 // its usage qualifier
+		}
+	}
+	dst = append(dst, tagPINStatus, byte(l), tagPSDO, byte(nb))
 	ps := len(dst)
 	for range nb {
 		dst = append(dst, 0)
@@ -87,9 +95,26 @@ func (f *FS) appendPINStatus(dst []byte, n Node) []byte {
 		if k.IsADM() || f.enabled(k) {
 			dst[ps+i/8] |= 0x80 >> (i % 8)
 		}
+		if k == KeyUniversal {
+			dst = append(dst, tagUsageQualifier, 1, f.universalUsage(n))
+		}
 		dst = append(dst, tagKeyRef, 1, byte(k))
 	}
 	return dst
+}
+
+// universalUsage is the usage qualifier of the universal PIN in DF n's
+// PIN status template (TS 102 221 §11.1.1.4.10): 08 when n's application
+// PIN is replaced by the universal PIN (DISABLE PIN P1=91, §11.1.11), 00
+// when it is not.
+func (f *FS) universalUsage(n Node) byte {
+	k := f.appPIN(n)
+	if i := f.pinIdx[k]; i >= 0 {
+		if fl := f.st.Bytes(f.pins[i].ref)[pinFlags]; fl&(flagEnabled|flagUseUniversal) == flagUseUniversal {
+			return 0x08
+		}
+	}
+	return 0x00
 }
 
 // patchLen fills in the length of the TLV opened at start (one length

@@ -24,6 +24,12 @@ var fuzzTemplates = []string{
 	"8010000002FFFF", "80C2000002D100", "00A4040407A0000000871004", "00A4030C", "00200001",
 	"002C0081", "80F20000", "00A40004022F00", "00B2010423",
 	"00A4000C026F61", "00B00000000000", "00D6010000012C" + strings.Repeat("5A", 300), "00B0000000",
+	// 43..47: universal PIN replacement (DISABLE P1=91), the universal
+	// PIN, ADF.ISIM (ends the USIM session), SELECT with termination.
+	"002691010831323334FFFFFFFF", "002000110834333231FFFFFFFF", "00A4040C0CA0000000871004FF49FF0589",
+	"00A4044C0CA0000000871002FF49FF0589", "002600110834333231FFFFFFFF",
+	// 48..49: enhanced SEARCH RECORD (offset forward, value backward).
+	"00A20106040401AABB", "00A20406040D01AABB",
 }
 
 type pinSnap struct {
@@ -86,8 +92,16 @@ func FuzzCard(f *testing.F) {
 	f.Add(seq(1, 0, 7, 0, 7, 0, 7, 0, 6, 0, 35, 0, 20, 0, 6, 0))
 	f.Add(seq(1, 0, 6, 0, 12, 0, 13, 0, 16, 0, 14, 0, 0xF3, 4, 13, 0))
 	f.Add(seq(17, 0, 1, 0x02, 0x01, 2, 0x01, 0x41, 0xF1, 0, 15, 0))
+	// PIN2 in the USIM session, lost on ADF.ISIM; PIN1 enabled, replaced
+	// by the universal PIN, EF.IMSI read before and after the UPIN.
+	f.Add(seq(1, 0, 6, 0, 8, 0, 9, 0, 45, 0, 6, 0, 1, 0, 8, 0, 9, 0, 46, 0, 1, 0, 6, 0))
+	f.Add(seq(22, 0, 0xF0, 1, 0, 43, 0, 2, 0, 3, 0, 44, 0, 3, 0, 47, 0, 3, 0, 0xF0, 1, 0, 2, 0, 3, 0))
+	f.Add(seq(1, 0, 6, 0, 8, 0, 48, 0, 49, 0, 48, 0x02, 0x00, 49, 0x08, 0x00, 0x06))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		c := buildCard(t, Options{})
+		if err := c.fs.AddPIN(PIN{Ref: KeyUniversal, Value: []byte("4321")}); err != nil {
+			t.Fatal(err)
+		}
 		var resp, cmd, snapA, snapB []byte
 		next := func() byte {
 			if len(in) == 0 {

@@ -17,8 +17,17 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte{9, 0, 0, 0x00})    // metadata length
 	f.Add([]byte{20, 0, 3, 0x09})   // a PIN's tries above the maximum
 	f.Add([]byte{8, 0, 0x1C, 0x07}) // a cyclic head
+	// The last cells are the EFs with 8C, AB and long-8B attributes
+	// (secattr_test.go): their metadata trailer, length and value.
+	probe := buildCard(f, Options{})
+	addSecAttrEFs(f, probe)
+	last := byte(probe.st.Cells() - 1)
+	f.Add([]byte{last, 0, 1, 0x40})
+	f.Add([]byte{last - 1, 0, 0x1E, 0x20})
+	f.Add([]byte{last - 3, 0, 0x20, 0xFF})
 	f.Fuzz(func(t *testing.T, in []byte) {
 		c := buildCard(t, Options{})
+		addSecAttrEFs(t, c)
 		st := c.st
 		for len(in) >= 4 {
 			cell := 1 + int(in[0])%st.Cells()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/uiccsim/uiccsim/apdu"
-	"github.com/uiccsim/uiccsim/usim/jc"
 	"github.com/uiccsim/uiccsim/usim/store"
 )
 
@@ -60,7 +59,7 @@ func (k KeyRef) IsADM() bool { return (k >= 0x0A && k <= 0x0E) || (k >= 0x8A && 
 func (k KeyRef) userPIN() bool { return k.Valid() && !k.IsADM() }
 
 // disablable reports a PIN that DISABLE PIN may switch off: application
-// PINs and the universal PIN (TS 102 221 §11.1.12).
+// PINs and the universal PIN (TS 102 221 §11.1.11).
 func (k KeyRef) disablable() bool { return (k >= 0x01 && k <= 0x08) || k == KeyUniversal }
 
 // PIN describes a PIN or ADM key to create (AddPIN). Its String redacts
@@ -105,8 +104,9 @@ const (
 	pinPUK      = 14
 	pinCellSize = 22
 
-	flagEnabled = 0x01
-	flagHasPUK  = 0x02
+	flagEnabled      = 0x01
+	flagHasPUK       = 0x02
+	flagUseUniversal = 0x04 // application PIN replaced by the universal PIN (DISABLE PIN P1=91)
 )
 
 type pin struct {
@@ -233,7 +233,14 @@ func (f *FS) openPIN(r store.Ref) error {
 type PINState struct {
 	Tries, PUKTries int
 	Enabled         bool
-	Verified        bool
+	// Verified reports a verification that counts now on some channel:
+	// for a local key reference (Local), in the application session it
+	// was verified in.
+	Verified bool
+	// UseUniversal reports an application PIN disabled with replacement
+	// by the universal PIN (DISABLE PIN P1=91, TS 102 221 §11.1.11): its
+	// access conditions need the universal PIN while that is enabled.
+	UseUniversal bool
 }
 
 // PINState returns the state of key reference k.
@@ -243,25 +250,8 @@ func (f *FS) PINState(k KeyRef) (PINState, error) {
 	}
 	b := f.st.Bytes(f.pins[f.pinIdx[k]].ref)
 	return PINState{Tries: int(b[pinTries]), PUKTries: int(b[pinPUKTries]),
-		Enabled: b[pinFlags]&flagEnabled != 0, Verified: f.verified[k]}, nil
-}
-
-// satisfied reports whether key reference k's access condition holds for
-// the command being processed: it is verified (on the remote channel: in
-// the remote access domain), or it is a disabled PIN (TS 102 221 §9.5.2).
-func (f *FS) satisfied(k KeyRef) bool {
-	remote := f.curCh == jc.RemoteChannel
-	if remote && (f.remoteFull || f.remoteKeys[k]) {
-		return true
-	}
-	i := f.pinIdx[k]
-	if i < 0 {
-		return false
-	}
-	if f.verified[k] && !remote {
-		return true
-	}
-	return f.st.Bytes(f.pins[i].ref)[pinFlags]&flagEnabled == 0
+		Enabled: b[pinFlags]&flagEnabled != 0, Verified: f.verifiedAnywhere(k),
+		UseUniversal: b[pinFlags]&(flagEnabled|flagUseUniversal) == flagUseUniversal}, nil
 }
 
 // enabled reports a PIN's enabled flag (for the PS_DO of tag C6).
@@ -288,7 +278,7 @@ func (f *FS) try(p pin, value []byte, puk bool) (bool, apdu.StatusWord, error) {
 		return false, 0, err
 	}
 	if subtle.ConstantTimeCompare(value, b[off:off+8]) != 1 {
-		f.verified[p.key] = false
+		f.setVerified(p.key, false)
 		return false, apdu.SWRetries(int(left - 1)), nil
 	}
 	if err := f.st.WriteThrough(p.ref, tries, []byte{b[max]}); err != nil {
@@ -299,9 +289,9 @@ func (f *FS) try(p pin, value []byte, puk bool) (bool, apdu.StatusWord, error) {
 
 // pinCommand decodes P1/P2 of VERIFY, CHANGE, DISABLE, ENABLE and UNBLOCK
 // PIN (TS 102 221 §11.1.9–§11.1.13): P1=00, P2 a key reference.
-func (f *FS) pinCommand(cmd *apdu.Command) (pin, error) {
-	k := KeyRef(cmd.P2)
-	if cmd.P1 != 0 || !k.Valid() {
+func (f *FS) pinCommand(p1, p2 byte) (pin, error) {
+	k := KeyRef(p2)
+	if p1 != 0 || !k.Valid() {
 		return pin{}, apdu.SWIncorrectP1P2
 	}
 	i := f.pinIdx[k]
@@ -316,7 +306,7 @@ func (f *FS) pinCommand(cmd *apdu.Command) (pin, error) {
 // needs the PIN enabled (else 6984, referenced data invalidated) and not
 // blocked (6983).
 func (f *FS) verify(cmd *apdu.Command) error {
-	p, err := f.pinCommand(cmd)
+	p, err := f.pinCommand(cmd.P1, cmd.P2)
 	if err != nil {
 		return err
 	}
@@ -325,7 +315,7 @@ func (f *FS) verify(cmd *apdu.Command) error {
 		switch {
 		case b[pinTries] == 0:
 			return apdu.SWAuthMethodBlocked
-		case f.verified[p.key] || b[pinFlags]&flagEnabled == 0:
+		case f.verifiedNow(p.key) || b[pinFlags]&flagEnabled == 0:
 			return nil
 		}
 		return apdu.SWRetries(int(b[pinTries]))
@@ -340,13 +330,13 @@ func (f *FS) verify(cmd *apdu.Command) error {
 	if err != nil || !ok {
 		return firstErr(err, sw)
 	}
-	f.verified[p.key] = true
+	f.setVerified(p.key, true)
 	return nil
 }
 
 // change is CHANGE PIN, TS 102 221 §11.1.10: old ‖ new, 16 bytes.
 func (f *FS) change(cmd *apdu.Command) error {
-	p, err := f.pinCommand(cmd)
+	p, err := f.pinCommand(cmd.P1, cmd.P2)
 	if err != nil {
 		return err
 	}
@@ -369,19 +359,32 @@ func (f *FS) change(cmd *apdu.Command) error {
 	if err := f.st.Write(p.ref, pinValue, cmd.Data[8:]); err != nil {
 		return err
 	}
-	f.verified[p.key] = true
+	f.setVerified(p.key, true)
 	return nil
 }
 
 // enableDisable is DISABLE PIN (§11.1.11, enable=false) and ENABLE PIN
-// (§11.1.12): the PIN value, 8 bytes.
+// (§11.1.12): the PIN value, 8 bytes. DISABLE with P1=91 (b8 set: an
+// alternative global key reference replaces the PIN; b5..b1 = 11, the
+// universal PIN) disables an application PIN (01..08) and makes the
+// universal PIN its replacement (§9.4.1, §9.5.1); ENABLE (P1=00) drops the
+// replacement. Other P1 values answer 6A86, P1=91 on a card without a
+// universal PIN 6A88.
 func (f *FS) enableDisable(cmd *apdu.Command, enable bool) error {
-	p, err := f.pinCommand(cmd)
+	replace := !enable && cmd.P1 == p1ReplaceByUniversal
+	p1 := cmd.P1
+	if replace {
+		p1 = 0
+	}
+	p, err := f.pinCommand(p1, cmd.P2)
 	if err != nil {
 		return err
 	}
-	if !p.key.disablable() {
+	if !p.key.disablable() || (replace && !p.key.appPIN()) {
 		return apdu.SWIncorrectP1P2
+	}
+	if replace && f.pinIdx[KeyUniversal] < 0 {
+		return apdu.SWReferencedDataNotFound
 	}
 	if len(cmd.Data) != 8 {
 		return apdu.SWWrongLength
@@ -397,14 +400,19 @@ func (f *FS) enableDisable(cmd *apdu.Command, enable bool) error {
 	if err != nil || !ok {
 		return firstErr(err, sw)
 	}
-	flags := b[pinFlags] &^ flagEnabled
-	if enable {
+	flags := b[pinFlags] &^ (flagEnabled | flagUseUniversal)
+	switch {
+	case enable:
 		flags |= flagEnabled
+	case replace:
+		flags |= flagUseUniversal
 	}
 	if err := f.st.Write(p.ref, pinFlags, []byte{flags}); err != nil {
 		return err
 	}
-	f.verified[p.key] = true
+	// Replaced, the PIN's conditions need the universal PIN (§11.1.11):
+	// its own presentation here grants nothing.
+	f.setVerified(p.key, !replace)
 	return nil
 }
 
@@ -412,7 +420,7 @@ func (f *FS) enableDisable(cmd *apdu.Command, enable bool) error {
 // no data to read the unblock counter. Success sets the new value, resets
 // both counters, enables the PIN and satisfies its access condition.
 func (f *FS) unblock(cmd *apdu.Command) error {
-	p, err := f.pinCommand(cmd)
+	p, err := f.pinCommand(cmd.P1, cmd.P2)
 	if err != nil {
 		return err
 	}
@@ -450,7 +458,7 @@ func (f *FS) unblock(cmd *apdu.Command) error {
 	if err := f.st.WriteThrough(p.ref, pinTries, []byte{b[pinMax]}); err != nil {
 		return err
 	}
-	f.verified[p.key] = true
+	f.setVerified(p.key, true)
 	return nil
 }
 

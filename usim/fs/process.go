@@ -105,10 +105,12 @@ func (a *App) Select(ctx *jc.Context, cmd *apdu.Command) error {
 }
 
 // Deselect implements jc.Applet; the file system keeps the channel's DF.
+// The application session ends on the channel (security.go).
 func (a *App) Deselect(ctx *jc.Context) {
 	ch := &a.FS.ch[ctx.Channel()]
 	if ch.adf == a.ADF {
 		ch.adf = NoNode
+		a.FS.endSession(a.ADF)
 	}
 }
 

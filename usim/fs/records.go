@@ -1,8 +1,6 @@
 package fs
 
 import (
-	"bytes"
-
 	"github.com/uiccsim/uiccsim/apdu"
 	"github.com/uiccsim/uiccsim/usim/jc"
 )
@@ -15,6 +13,7 @@ const (
 	modeAbsolute = 0x04 // absolute, or current when P1=00
 	modeForward  = 0x04 // SEARCH RECORD: simple search forward from P1
 	modeBackward = 0x05 // SEARCH RECORD: simple search backward from P1
+	modeEnhanced = 0x06 // SEARCH RECORD: enhanced search (search indication)
 
 	// SWIncreaseMax is 9850, "INCREASE cannot be performed, max value
 	// reached" (ETSI TS 102 221 §10.2.1.5).
@@ -157,54 +156,27 @@ func (f *FS) updateRecord(ctx *jc.Context, cmd *apdu.Command) error {
 	return nil
 }
 
-// searchRecord is SEARCH RECORD, simple search (ETSI TS 102 221 §11.1.7):
-// records from P1 (00: the current record, or the first/last when none)
-// forward (P2 b3..b1=100) or backward (101) that contain the pattern; the
-// answer lists their numbers and the record pointer moves to the first. No
-// match answers 6282.
+// searchRecord is SEARCH RECORD, ETSI TS 102 221 §11.1.7, on the EF of
+// P2 b8..b4 with the search of SearchRecords; the record pointer moves to
+// the first record found. No match answers 6282.
 func (f *FS) searchRecord(ctx *jc.Context, cmd *apdu.Command) error {
 	ch := &f.ch[ctx.Channel()]
 	n, rec, err := f.recordTarget(ch, cmd.P2)
 	if err != nil {
 		return err
 	}
-	mode := cmd.P2 & 0x07
-	if mode != modeForward && mode != modeBackward {
+	if !SearchModeSupported(cmd.P2) {
 		return apdu.SWIncorrectP1P2
 	}
 	if err := f.usable(n, false, AccessRead, cmd.INS); err != nil {
 		return err
 	}
-	x := &f.nodes[n]
-	if len(cmd.Data) < 1 || len(cmd.Data) > x.recLen {
-		return apdu.SWWrongLength
+	out, first, err := f.SearchRecords(ctx.Out, n, cmd.P1, cmd.P2, cmd.Data, rec)
+	if err != nil && err != apdu.SWWarningEOF {
+		return err
 	}
-	if int(cmd.P1) > x.nrec {
-		return apdu.SWRecordNotFound
-	}
-	start, step, stop := int(cmd.P1), 1, x.nrec+1
-	if mode == modeBackward {
-		step, stop = -1, 0
-	}
-	if start == 0 {
-		start = rec
-		if start == 0 {
-			start = 1
-			if mode == modeBackward {
-				start = x.nrec
-			}
-		}
-	}
-	first := 0
-	for i := start; i != stop; i += step {
-		if bytes.Contains(f.record(n, i), cmd.Data) {
-			ctx.Out = append(ctx.Out, byte(i))
-			if first == 0 {
-				first = i
-			}
-		}
-	}
-	setEF(ch, n, x.parent)
+	ctx.Out = out
+	setEF(ch, n, f.nodes[n].parent)
 	if first == 0 {
 		return apdu.SWWarningEOF
 	}

@@ -81,8 +81,10 @@ func (f *FS) makeCurrent(ctx *jc.Context, ch *chanState, target Node, fcp bool) 
 		ch.df, ch.ef = x.parent, target
 	} else {
 		ch.df, ch.ef, ch.rec = target, NoNode, 0
-		if x.kind == KindADF {
+		if x.kind == KindADF && ch.adf != target {
+			old := ch.adf
 			ch.adf = target
+			f.endSession(old) // TS 102 221 §9.5.1: another application on the channel
 		}
 	}
 	if fcp {

@@ -36,6 +36,7 @@ type node struct {
 	nrec      int
 	size      int // content bytes (recLen*nrec for record EFs)
 	arr       ARRRef
+	sec       secAttr // 8B long form, 8C or AB (secattr.go); zero: short 8B
 	aid       jc.AID
 	pins      []KeyRef
 	name      string
@@ -60,6 +61,7 @@ type FS struct {
 	pins     []pin
 	pinIdx   [256]int16
 	verified [256]bool
+	localIn  [256]Node // application session of a verified local key (security.go)
 	ch       [jc.Channels]chanState
 	saved    chanState // channel state before the last Process, for Undo
 	savedCh  int
@@ -151,6 +153,11 @@ func (f *FS) check(parent Node, k Kind, s Spec) (node, error) {
 	if len(s.Name) > 255 {
 		return bad("name longer than 255 bytes")
 	}
+	sec, err := specSecAttr(s)
+	if err != nil {
+		return bad("%v", err)
+	}
+	n.sec = sec
 	if k != KindMF {
 		if parent < 0 || int(parent) >= len(f.nodes) || !f.nodes[parent].kind.IsDF() {
 			return bad("parent is not a DF")
@@ -235,7 +242,8 @@ func (n *node) label() string {
 
 // appendMeta encodes the immutable description persisted before the
 // file's state in its cell: kind parent(2) fid(2) sfi structure shareable
-// recLen(2) nrec(2) size(4) arrFID(2) arrRec aidLen aid npins pins nameLen name.
+// recLen(2) nrec(2) size(4) arrFID(2) arrRec aidLen aid npins pins nameLen name
+// [secTag secLen sec].
 func (n *node) appendMeta(b []byte) []byte {
 	sh := byte(0)
 	if n.shareable {
@@ -252,7 +260,12 @@ func (n *node) appendMeta(b []byte) []byte {
 		b = append(b, byte(p))
 	}
 	b = append(b, byte(len(n.name)))
-	return append(b, n.name...)
+	b = append(b, n.name...)
+	if n.sec.tag != 0 { // optional trailer: tag len value
+		b = append(b, n.sec.tag, byte(len(n.sec.val)))
+		b = append(b, n.sec.val...)
+	}
+	return b
 }
 
 // Open rebuilds a file system from a store holding one (after
@@ -321,6 +334,15 @@ func (f *FS) openNode(r store.Ref) error {
 		n.pins = append(n.pins, KeyRef(p))
 	}
 	n.name = string(take())
+	if len(rest) > 0 {
+		tag := rest[0]
+		rest = rest[1:]
+		v := take()
+		if v == nil || len(rest) != 0 || !validSecAttr(tag, v, n.arr) {
+			return fail("bad security attribute")
+		}
+		n.sec = secAttr{tag: tag, val: append([]byte(nil), v...)}
+	}
 	id := Node(len(f.nodes))
 	switch {
 	case n.kind < KindMF || n.kind > KindEF:
@@ -377,8 +399,15 @@ func (f *FS) OpenChannel(ch, from int) {
 	f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode}
 }
 
-// CloseChannel forgets channel ch (jc.Base).
-func (f *FS) CloseChannel(ch int) { f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode} }
+// CloseChannel forgets channel ch (jc.Base), ending its application
+// session.
+func (f *FS) CloseChannel(ch int) {
+	adf := f.ch[ch].adf
+	f.ch[ch] = chanState{df: 0, ef: NoNode, adf: NoNode}
+	if adf != NoNode {
+		f.endSession(adf)
+	}
+}
 
 // Undo restores channel ch to its state before the last Process (jc.Base).
 func (f *FS) Undo(ch int) {

@@ -153,8 +153,21 @@ type Spec struct {
 	Size int
 	// RecordLen (1..255) and Records (1..254) of a record EF.
 	RecordLen, Records int
-	// ARR is the access rule reference (tag 8B). Mandatory.
+	// ARR is the access rule reference (tag 8B, short form). Mandatory
+	// unless ARRBySE, Compact or Expanded gives the security attributes.
 	ARR ARRRef
+	// ARRBySE gives the long form of tag 8B instead (ETSI TS 102 221
+	// §11.1.1.4.7.3): for each security environment the record of the
+	// EF_ARR ARR.FID (ARR.Record must be 0). See secattr.go.
+	ARRBySE []SERule
+	// Compact is the value of a compact-format security attribute (tag
+	// 8C: AM byte ‖ SC bytes, 2..8 bytes, §11.1.1.4.7.1) used instead of
+	// an EF_ARR reference (ARR zero).
+	Compact []byte
+	// Expanded is the value of an expanded-format security attribute (tag
+	// AB: AM DO ‖ SC DOs…, 1..127 bytes, §11.1.1.4.7.2) used instead of an
+	// EF_ARR reference (ARR zero).
+	Expanded []byte
 	// NotShareable clears the shareable bit of the file descriptor.
 	NotShareable bool
 	// Data is the initial content: bytes of a transparent EF or the
