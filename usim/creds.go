@@ -1,7 +1,7 @@
 package usim
 
 import (
-	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -52,8 +52,11 @@ type creds struct {
 	authK   milenage.Key
 	authOPc milenage.Key
 	buf     []byte
-	enc     []byte // the list encoding the view was built from (reload)
-	stale   bool   // a command that may have changed the list was rolled back
+	// sum is the SHA-256 of the list encoding the view was built from
+	// (valid if summed): reload keeps a view whose cell still hashes to it.
+	sum    [sha256.Size]byte
+	summed bool
+	stale  bool // a command that may have changed the list was rolled back
 }
 
 // fresh reloads the RAM view if the last command's writes were rolled back.
@@ -205,7 +208,7 @@ func openCreds(st *store.Store) (*creds, error) {
 func (c *creds) reload() error {
 	if c.list != nil && c.ref != 0 {
 		if cell := c.st.Bytes(c.ref); len(cell) >= 2 {
-			if n := int(binary.BigEndian.Uint16(cell)); 2+n <= len(cell) && bytes.Equal(cell[2:2+n], c.enc) {
+			if n := int(binary.BigEndian.Uint16(cell)); 2+n <= len(cell) && c.summed && sha256.Sum256(cell[2:2+n]) == c.sum {
 				return nil
 			}
 		}
@@ -213,8 +216,7 @@ func (c *creds) reload() error {
 	if c.list != nil {
 		c.list.Wipe()
 	}
-	clear(c.enc)
-	c.enc = c.enc[:0]
+	c.summed = false
 	c.list = nil
 	c.keys, c.has, c.ctrOff = [16]scp80.Keys{}, [16]bool{}, [16]int{}
 	k, opc := c.authK, c.authOPc
@@ -254,7 +256,7 @@ func (c *creds) reload() error {
 	if c.list != nil {
 		// Only a view built without error is kept by the next reload.
 		cell := c.st.Bytes(c.ref)
-		c.enc = append(c.enc[:0], cell[2:2+int(binary.BigEndian.Uint16(cell))]...)
+		c.sum, c.summed = sha256.Sum256(cell[2:2+int(binary.BigEndian.Uint16(cell))]), true
 	}
 	return nil
 }
@@ -349,7 +351,8 @@ func (c *creds) SetCounter(kvn int, v scp80.Counter) error {
 	if err := c.list.SetCounter(uint8(kvn), v.Uint64()); err != nil {
 		return c.reload()
 	}
-	copy(c.enc[c.ctrOff[kvn]-2:], v[:]) // the view still matches the cell
+	cell := c.st.Bytes(c.ref) // the view still matches the cell
+	c.sum = sha256.Sum256(cell[2 : 2+int(binary.BigEndian.Uint16(cell))])
 	return nil
 }
 
