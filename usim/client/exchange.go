@@ -44,7 +44,9 @@ type Client struct {
 
 // New returns a client on t.
 func New(t apdu.Transport) *Client {
-	return &Client{t: t, cmd: make([]byte, 0, 300), raw: make([]byte, 0, 300), out: make([]byte, 0, 512)}
+	// cmd, raw and out grow on first use to the largest exchange and are
+	// then reused, so a steady-state Exchange allocates nothing.
+	return &Client{t: t}
 }
 
 // Transport returns the transport the client uses.

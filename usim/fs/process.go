@@ -83,8 +83,13 @@ func (f *FS) Process(ctx *jc.Context, cmd *apdu.Command) error {
 	return apdu.SWINSNotSupported
 }
 
-// Attach makes the file system the runtime's issuer layer (jc.Base).
-func (f *FS) Attach(rt *jc.Runtime) { rt.SetBase(f) }
+// Attach makes the file system the runtime's issuer layer (jc.Base). The
+// tree is built by then, so its node table and child lists are first
+// trimmed to their length (files added later grow them again).
+func (f *FS) Attach(rt *jc.Runtime) {
+	f.trim()
+	rt.SetBase(f)
+}
 
 // App is the applet of an application DF: selecting its AID makes the ADF
 // the channel's current application and DF and answers its FCP; every

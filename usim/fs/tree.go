@@ -143,6 +143,20 @@ func (f *FS) add(parent Node, k Kind, s Spec) (Node, error) {
 	return id, nil
 }
 
+// trim reallocates the node table and each DF's child list at their
+// length, dropping the spare capacity append's doubling left while the
+// tree was built (a card's tree is built once and then only read).
+func (f *FS) trim() {
+	if cap(f.nodes) > len(f.nodes) {
+		f.nodes = append(make([]node, 0, len(f.nodes)), f.nodes...)
+	}
+	for i := range f.nodes {
+		if c := f.nodes[i].children; cap(c) > len(c) {
+			f.nodes[i].children = append(make([]Node, 0, len(c)), c...)
+		}
+	}
+}
+
 // check validates a Spec against TS 102 221 §8 and the existing tree.
 func (f *FS) check(parent Node, k Kind, s Spec) (node, error) {
 	n := node{kind: k, fid: s.FID, sfi: s.SFI, shareable: !s.NotShareable, arr: s.ARR,

@@ -108,10 +108,11 @@ func New(o Options) *Runtime {
 		rt.atr = DefaultATR
 	}
 	rt.atr = append([]byte(nil), rt.atr...)
+	// The response buffers (ctx.Out, rctx.Out, pend) start nil and grow
+	// on first use to the largest answer the card gives, then are reused:
+	// an idle card holds no buffer, a busy one allocates nothing per APDU.
 	rt.ctx.rt = rt
-	rt.ctx.Out = make([]byte, 0, 512)
-	rt.rctx = Context{rt: rt, channel: RemoteChannel, Out: make([]byte, 0, 512)}
-	rt.pend = make([]byte, 0, 512)
+	rt.rctx = Context{rt: rt, channel: RemoteChannel}
 	rt.resetChannels()
 	return rt
 }

@@ -33,7 +33,7 @@ func (s *Store) AppendImage(dst []byte) []byte {
 		dst = append(dst, c.data...)
 	}
 	used := journalBytes(s.jr, s.jn)
-	dst = append32(dst, uint32(len(s.jr)))
+	dst = append32(dst, uint32(s.jcap))
 	dst = append32(dst, uint32(s.jn))
 	dst = append32(dst, uint32(used))
 	dst = append(dst, s.jr[:used]...)
@@ -133,8 +133,8 @@ func ParseImage(b []byte) (*Store, error) {
 	if err := checkJournal(s.cells, recs, jn); err != nil {
 		return nil, err
 	}
-	s.jr = make([]byte, jcap)
-	copy(s.jr, recs)
+	s.jr = append([]byte(nil), recs...) // grows on demand up to jcap
+	s.jcap = jcap
 	s.jn = jn
 	if err := s.recover(); err != nil {
 		return nil, err

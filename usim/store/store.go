@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Sentinel errors; test with errors.Is.
@@ -41,6 +42,9 @@ const MaxDepth = 4
 // allocated in the same transaction need none).
 const DefaultJournalSize = 16 << 10
 
+// cellStep is how many cells the cell table grows by when it is full.
+const cellStep = 8
+
 // MaxCellSize bounds one cell (and a single Write) in bytes.
 const MaxCellSize = 1 << 20
 
@@ -68,8 +72,12 @@ type cell struct {
 // the card runtime serializes commands.
 type Store struct {
 	// Persistent part: cells[1:], journal bytes and the record count jn.
+	// The journal holds jcap bytes; jr keeps only its first len(jr), grown
+	// on demand by journal (the bytes past len(jr) are zero), so a card
+	// carries a buffer the size of its largest transaction, not of jcap.
 	cells []cell
 	jr    []byte
+	jcap  int
 	jn    int
 
 	// Volatile part.
@@ -90,7 +98,7 @@ func New(o Options) *Store {
 	if n <= 0 {
 		n = DefaultJournalSize
 	}
-	return &Store{cells: make([]cell, 1, 64), jr: make([]byte, n)}
+	return &Store{cells: make([]cell, 1, cellStep), jcap: n}
 }
 
 // persist accounts for one persistent write and reports whether it may
@@ -214,8 +222,11 @@ func journalBytes(jr []byte, n int) int {
 // writes: the record, then the count).
 func (s *Store) journal(kind byte, ref Ref, at int, old []byte) error {
 	need := recHeader + len(old)
+	if s.jused+need > s.jcap {
+		return fmt.Errorf("%w: record of %d bytes, %d of %d used", ErrJournalFull, need, s.jused, s.jcap)
+	}
 	if s.jused+need > len(s.jr) {
-		return fmt.Errorf("%w: record of %d bytes, %d of %d used", ErrJournalFull, need, s.jused, len(s.jr))
+		s.growJournal(s.jused + need)
 	}
 	if err := s.persist(); err != nil {
 		return err
@@ -232,6 +243,16 @@ func (s *Store) journal(kind byte, ref Ref, at int, old []byte) error {
 	s.jn++
 	s.jused += need
 	return nil
+}
+
+// growJournal extends jr to at least n bytes (at most jcap), doubling so
+// that a card reaches its high-water mark in a few steps and then never
+// allocates again. The new bytes are zero, as the journal's unused part is.
+func (s *Store) growJournal(n int) {
+	n = min(max(n, 2*len(s.jr), 256), s.jcap)
+	jr := make([]byte, n)
+	copy(jr, s.jr)
+	s.jr = jr
 }
 
 // Begin starts a transaction, or a nested savepoint inside one.
@@ -338,6 +359,13 @@ func (s *Store) Alloc(name string, size int) (Ref, error) {
 		}
 		if err := s.persist(); err != nil {
 			return err
+		}
+		if len(s.cells) == cap(s.cells) {
+			// Grow by a step, not by doubling: a card allocates its
+			// few dozen cells once, and the table then stays that size.
+			cells := make([]cell, len(s.cells), len(s.cells)+cellStep)
+			copy(cells, s.cells)
+			s.cells = cells
 		}
 		s.cells = append(s.cells, cell{name: name, data: make([]byte, size)})
 		return nil
@@ -454,7 +482,11 @@ func (s *Store) AppendMemory(dst []byte) []byte {
 	for i := 1; i < len(s.cells); i++ {
 		dst = append(dst, s.cells[i].data...)
 	}
-	return append(dst, s.jr...)
+	dst = append(dst, s.jr...)
+	n := len(dst)
+	dst = slices.Grow(dst, s.jcap-len(s.jr))[:n+s.jcap-len(s.jr)]
+	clear(dst[n:]) // the journal's part jr has not grown to yet
+	return dst
 }
 
 func be32(b []byte) uint32 {
