@@ -68,24 +68,7 @@ func AppendCommand(dst []byte, h Header, cntr Counter, data []byte, keys Keys) (
 	start := len(dst)
 	dst = append(dst, byte(cpl>>8), byte(cpl), byte(chlNoSum+sig), h.SPI[0], h.SPI[1], byte(h.KIc), byte(h.KID),
 		h.TAR[0], h.TAR[1], h.TAR[2], cntr[0], cntr[1], cntr[2], cntr[3], cntr[4], byte(pad))
-	for i := 0; i < sig; i++ {
-		dst = append(dst, 0)
-	}
-	dst = append(dst, data...)
-	for i := 0; i < pad; i++ {
-		dst = append(dst, 0)
-	}
-	p := dst[start:]
-	if sig > 0 {
-		chk.write(p[:offSum])
-		chk.write(p[offSum+sig:])
-		var tmp [ccLen]byte
-		copy(p[offSum:offSum+sig], chk.sum(tmp[:0]))
-	}
-	if enc != nil {
-		enc.encryptCBC(p[offCNTR:])
-	}
-	return dst, nil
+	return appendSealed(dst, start, sig, pad, offCNTR, data, &chk, enc), nil
 }
 
 // ParseCommandHeader checks the lengths of a command packet (CPL counts the
@@ -180,4 +163,31 @@ func openCommand(pkt []byte, h Header, keys Keys) (Command, error) {
 	c := Command{Header: h, PCNTR: pcntr, Data: data[:len(data)-pcntr]}
 	copy(c.CNTR[:], pkt[offCNTR:offCNTR+5])
 	return c, nil
+}
+
+// appendSealed finishes a packet whose header (from dst[start:] up to the
+// checksum field, offSum octets) is already appended: it appends the
+// RC/CC/DS field, data and pad zero octets, fills the RC/CC/DS in over the
+// packet without that field, then ciphers from cipherFrom to the end (CBC,
+// zero IV). TS 102 225 §5.1.1 (command, ciphered from CNTR) and §5.1.2
+// (response, ciphered from CNTR after the UDH) share this step.
+func appendSealed(dst []byte, start, sig, pad, cipherFrom int, data []byte, chk *checker, enc *Cipher) []byte {
+	for i := 0; i < sig; i++ {
+		dst = append(dst, 0)
+	}
+	dst = append(dst, data...)
+	for i := 0; i < pad; i++ {
+		dst = append(dst, 0)
+	}
+	p := dst[start:]
+	if sig > 0 {
+		chk.write(p[:offSum])
+		chk.write(p[offSum+sig:])
+		var tmp [ccLen]byte
+		copy(p[offSum:offSum+sig], chk.sum(tmp[:0]))
+	}
+	if enc != nil {
+		enc.encryptCBC(p[cipherFrom:])
+	}
+	return dst
 }

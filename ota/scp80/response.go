@@ -65,24 +65,8 @@ func appendResponse(dst []byte, tar TAR, cntr Counter, st Status, data []byte, s
 	start := len(dst)
 	dst = append(dst, responseUDH[0], responseUDH[1], responseUDH[2], byte(rpl>>8), byte(rpl), byte(rhl),
 		tar[0], tar[1], tar[2], cntr[0], cntr[1], cntr[2], cntr[3], cntr[4], byte(pad), byte(st))
-	for i := 0; i < sig; i++ {
-		dst = append(dst, 0)
-	}
-	dst = append(dst, data...)
-	for i := 0; i < pad; i++ {
-		dst = append(dst, 0)
-	}
-	p := dst[start:]
-	if sig > 0 {
-		chk.write(p[:offSum])
-		chk.write(p[offSum+sig:])
-		var tmp [ccLen]byte
-		copy(p[offSum:offSum+sig], chk.sum(tmp[:0]))
-	}
-	if enc != nil {
-		enc.encryptCBC(p[9:])
-	}
-	return dst, nil
+	// CNTR starts at octet 9: UDH 02 71 00, RPL, RHL, TAR.
+	return appendSealed(dst, start, sig, pad, 9, data, chk, enc), nil
 }
 
 // OpenResponse deciphers a response packet's TP-UD in place and verifies
