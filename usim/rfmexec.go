@@ -325,19 +325,9 @@ func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 	if !update && len(c.Data) != 0 {
 		return dst, apdu.SWWrongLength
 	}
-	n, rec := r.ef, r.rec
-	switch sfi := c.P2 >> 3; {
-	case sfi == 0x1F:
-		return dst, apdu.SWIncorrectP1P2
-	case sfi != 0:
-		if n = r.bySFI(sfi); n == fs.NoNode {
-			return dst, apdu.SWFileNotFound
-		}
-		if n != r.ef {
-			rec = 0
-		}
-	case n == fs.NoNode:
-		return dst, apdu.SWNoCurrentEF
+	n, rec, err := r.recordEF(c.P2)
+	if err != nil {
+		return dst, err
 	}
 	mode := fs.AccessRead
 	if update {
@@ -353,7 +343,7 @@ func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 	if update && i.Structure == fs.Cyclic {
 		return dst, r.pushRecord(n, c)
 	}
-	t, ptr, err := pickRecord(i, c.P2&0x07, c.P1, rec)
+	t, ptr, err := fs.PickRecord(i.Records, i.Structure == fs.Cyclic, c.P2&0x07, c.P1, rec)
 	if err != nil {
 		return dst, err
 	}
@@ -376,24 +366,36 @@ func (r *rfmExec) record(c *apdu.Command, dst []byte) ([]byte, error) {
 	return dst, nil
 }
 
-// search is SEARCH RECORD, TS 102 221 §11.1.7: the simple (P2 b3..b1 =
-// 100, 101) and enhanced (110) searches of fs.SearchRecords, which the
-// terminal's SEARCH RECORD runs too; the answer lists the records found,
-// the record pointer moves to the first; no match answers 6282.
-func (r *rfmExec) search(c *apdu.Command, dst []byte) ([]byte, error) {
+// recordEF resolves the EF a record command addresses (P2 b8..b4: SFI, or
+// 00000 for the current EF; 11111 is RFU, TS 102 221 §11.1.5) and the
+// record pointer that applies to it: the current one, or none when an SFI
+// names another EF.
+func (r *rfmExec) recordEF(p2 byte) (fs.Node, int, error) {
 	n, rec := r.ef, r.rec
-	switch sfi := c.P2 >> 3; {
+	switch sfi := p2 >> 3; {
 	case sfi == 0x1F:
-		return dst, apdu.SWIncorrectP1P2
+		return n, rec, apdu.SWIncorrectP1P2
 	case sfi != 0:
 		if n = r.bySFI(sfi); n == fs.NoNode {
-			return dst, apdu.SWFileNotFound
+			return n, rec, apdu.SWFileNotFound
 		}
 		if n != r.ef {
 			rec = 0
 		}
 	case n == fs.NoNode:
-		return dst, apdu.SWNoCurrentEF
+		return n, rec, apdu.SWNoCurrentEF
+	}
+	return n, rec, nil
+}
+
+// search is SEARCH RECORD, TS 102 221 §11.1.7: the simple (P2 b3..b1 =
+// 100, 101) and enhanced (110) searches of fs.SearchRecords, which the
+// terminal's SEARCH RECORD runs too; the answer lists the records found,
+// the record pointer moves to the first; no match answers 6282.
+func (r *rfmExec) search(c *apdu.Command, dst []byte) ([]byte, error) {
+	n, rec, err := r.recordEF(c.P2)
+	if err != nil {
+		return dst, err
 	}
 	if !fs.SearchModeSupported(c.P2) {
 		return dst, apdu.SWIncorrectP1P2
@@ -416,53 +418,6 @@ func (r *rfmExec) search(c *apdu.Command, dst []byte) ([]byte, error) {
 // wantsExactly reports an explicit Le (not 00 / absent): fewer bytes
 // answer 6282.
 func wantsExactly(ne int) bool { return ne != 0 && ne != apdu.MaxShortNe && ne != apdu.MaxNe }
-
-// pickRecord computes the addressed record and the record pointer after
-// the command, TS 102 221 §11.1.5.1 (modes of Table 11.11).
-func pickRecord(i fs.Info, mode, p1 byte, rec int) (target, pointer int, err error) {
-	n := i.Records
-	switch mode {
-	case 0x04:
-		if p1 == 0 {
-			if rec == 0 {
-				return 0, 0, apdu.SWRecordNotFound
-			}
-			return rec, rec, nil
-		}
-		if int(p1) > n || p1 == 0xFF {
-			return 0, 0, apdu.SWRecordNotFound
-		}
-		return int(p1), rec, nil
-	case 0x02, 0x03:
-		if p1 != 0 {
-			return 0, 0, apdu.SWIncorrectP1P2
-		}
-		next := mode == 0x02
-		t := rec
-		switch {
-		case next && rec == 0:
-			t = 1
-		case next && rec == n:
-			if i.Structure != fs.Cyclic {
-				return 0, 0, apdu.SWRecordNotFound
-			}
-			t = 1
-		case next:
-			t = rec + 1
-		case rec == 0:
-			t = n
-		case rec == 1:
-			if i.Structure != fs.Cyclic {
-				return 0, 0, apdu.SWRecordNotFound
-			}
-			t = n
-		default:
-			t = rec - 1
-		}
-		return t, t, nil
-	}
-	return 0, 0, apdu.SWIncorrectP1P2
-}
 
 // setEF makes n the current EF (an SFI reference does, TS 102 221 §8.3),
 // resetting the record pointer when the EF changes.

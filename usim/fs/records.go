@@ -41,12 +41,15 @@ func (f *FS) recordTarget(ch *chanState, p2 byte) (n Node, rec int, err error) {
 	return ch.ef, ch.rec, nil
 }
 
-// pick computes the record a READ/UPDATE RECORD addresses and the record
+// PickRecord computes the record a READ/UPDATE RECORD addresses and the record
 // pointer afterwards (TS 102 221 §11.1.5.1): absolute and current leave the
 // pointer alone; next and previous move it, wrapping on a cyclic EF and
 // failing (6A83) at the ends of a linear fixed one.
-func pick(x *node, mode, p1 byte, rec int) (target, pointer int, err error) {
-	n := x.nrec
+// records is the EF's record count, cyclic whether it is a cyclic EF, mode
+// P2 b3..b1 and rec the current record pointer (0: none). The terminal's
+// commands and the RFM executor (package usim) both use it.
+func PickRecord(records int, cyclic bool, mode, p1 byte, rec int) (target, pointer int, err error) {
+	n := records
 	switch mode {
 	case modeAbsolute:
 		if p1 == 0 {
@@ -68,7 +71,7 @@ func pick(x *node, mode, p1 byte, rec int) (target, pointer int, err error) {
 		case mode == modeNext && rec == 0:
 			t = 1
 		case mode == modeNext && rec == n:
-			if x.structure != Cyclic {
+			if !cyclic {
 				return 0, 0, apdu.SWRecordNotFound
 			}
 			t = 1
@@ -77,7 +80,7 @@ func pick(x *node, mode, p1 byte, rec int) (target, pointer int, err error) {
 		case rec == 0:
 			t = n
 		case rec == 1:
-			if x.structure != Cyclic {
+			if !cyclic {
 				return 0, 0, apdu.SWRecordNotFound
 			}
 			t = n
@@ -87,6 +90,11 @@ func pick(x *node, mode, p1 byte, rec int) (target, pointer int, err error) {
 		return t, t, nil
 	}
 	return 0, 0, apdu.SWIncorrectP1P2
+}
+
+// pick is PickRecord for a node of the tree.
+func pick(x *node, mode, p1 byte, rec int) (target, pointer int, err error) {
+	return PickRecord(x.nrec, x.structure == Cyclic, mode, p1, rec)
 }
 
 // readRecord is READ RECORD, ETSI TS 102 221 §11.1.5.
